@@ -1,0 +1,3 @@
+from nhilint.cli import main
+
+raise SystemExit(main())

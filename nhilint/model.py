@@ -1,0 +1,178 @@
+"""The resource model: the one shape every parser produces and every later layer reads.
+
+Parsers own every quirk of their input format; what leaves a parser is a :class:`Model` of
+:class:`Resource` values whose attributes are plain Python values (``str``, ``int``, ``float``,
+``bool``, ``None``, ``list``, ``dict``) or :class:`Unknown` where a value cannot be known
+before deploy.  Nested blocks (``statement { ... }``) are lists of dicts under the block's name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Mapping
+from typing import Literal, NamedTuple, TypeGuard
+
+#: A path into a resource's attributes: ``("statement", 0, "actions")``.
+AttrPath = tuple[str | int, ...]
+
+
+class Span(NamedTuple):
+    """Where something is in a source file (1-based, inclusive lines)."""
+
+    path: str
+    line: int
+    end_line: int
+
+
+class Ref(NamedTuple):
+    """A reference to another object of the configuration.
+
+    ``address`` is the referenced object's address in its module (``aws_iam_user.ci``,
+    ``data.aws_iam_policy_document.ci``, ``var.name``, ``module.x``); ``attr`` the attribute
+    path read from it (``("arn",)``).  ``module`` is the address of the module the reference was
+    written in (``""`` for the root module).
+    """
+
+    address: str
+    attr: AttrPath = ()
+    module: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Unknown:
+    """A value that cannot be known before deploy, and why.
+
+    ``refs`` lists the references the value was computed from, so the identity layer can follow
+    ``aws_iam_role.r.arn`` to the role even though the ARN is not known yet.  ``source`` is the
+    expression's source text, for messages.  Never a guess: anything we cannot evaluate exactly
+    is an ``Unknown``.
+    """
+
+    reason: str
+    source: str = ""
+    refs: tuple[Ref, ...] = ()
+
+    @property
+    def ref(self) -> Ref | None:
+        """The single reference this value is, if it is exactly one reference."""
+        return self.refs[0] if len(self.refs) == 1 else None
+
+    def __str__(self) -> str:
+        return f"<unknown: {self.source or self.reason}>"
+
+
+def is_known(value: object) -> bool:
+    """True when ``value`` holds no :class:`Unknown` anywhere inside it."""
+    if isinstance(value, Unknown):
+        return False
+    if isinstance(value, list):
+        return all(is_known(v) for v in value)
+    if isinstance(value, dict):
+        return all(is_known(v) for v in value.values())
+    return True
+
+
+def is_str(value: object) -> TypeGuard[str]:
+    return isinstance(value, str)
+
+
+class Diagnostic(NamedTuple):
+    """A problem reading an input (NHI900) or a value a rule needed (NHI901)."""
+
+    code: str
+    path: str
+    line: int
+    message: str
+
+
+class Comment(NamedTuple):
+    path: str
+    line: int
+    text: str
+
+
+Mode = Literal["managed", "data"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Resource:
+    """One resource or data source of the configuration.
+
+    ``type`` is canonical (the Terraform resource type); ``address`` is unique in the model
+    (``module.ci.aws_iam_role.deploy["prod"]``; data sources start with ``data.``).
+    ``attribute_spans`` maps attribute paths (top-level names and nested block paths such as
+    ``("statement", 0)`` or ``("statement", 0, "actions")``) to where they are written.
+    ``provider`` is the provider configuration address the resource uses (``aws``,
+    ``aws.east``), qualified with its module like the resource address.
+    """
+
+    type: str
+    name: str
+    address: str
+    mode: Mode
+    attributes: Mapping[str, object]
+    span: Span
+    attribute_spans: Mapping[AttrPath, Span] = dataclasses.field(default_factory=dict)
+    module: str = ""
+    provider: str = ""
+
+    def get(self, name: str, default: object = None) -> object:
+        return self.attributes.get(name, default)
+
+    def span_of(self, path: AttrPath) -> Span:
+        """The span of the attribute at ``path``, or of its nearest written parent."""
+        while path:
+            span = self.attribute_spans.get(path)
+            if span is not None:
+                return span
+            path = path[:-1]
+        return self.span
+
+    @property
+    def local_address(self) -> str:
+        """The address inside its module (``aws_iam_role.deploy["prod"]``)."""
+        if self.module and self.address.startswith(self.module + "."):
+            return self.address[len(self.module) + 1 :]
+        return self.address
+
+
+@dataclasses.dataclass(frozen=True)
+class Provider:
+    """A provider configuration block (``provider "aws" { alias = "east" ... }``)."""
+
+    name: str
+    alias: str
+    attributes: Mapping[str, object]
+    span: Span
+    module: str = ""
+
+    @property
+    def address(self) -> str:
+        local = f"{self.name}.{self.alias}" if self.alias else self.name
+        return f"{self.module}.{local}" if self.module else local
+
+
+@dataclasses.dataclass(frozen=True)
+class Model:
+    """Everything read from the inputs of one scan."""
+
+    resources: tuple[Resource, ...] = ()
+    providers: tuple[Provider, ...] = ()
+    files: tuple[str, ...] = ()
+    comments: tuple[Comment, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def of_type(self, *types: str) -> Iterator[Resource]:
+        return (r for r in self.resources if r.type in types)
+
+    def by_address(self) -> dict[str, Resource]:
+        return {r.address: r for r in self.resources}
+
+    def merge(self, other: Model) -> Model:
+        return Model(
+            resources=self.resources + other.resources,
+            providers=self.providers + other.providers,
+            files=self.files + other.files,
+            comments=self.comments + other.comments,
+            diagnostics=self.diagnostics + other.diagnostics,
+        )
