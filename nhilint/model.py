@@ -45,12 +45,15 @@ class Unknown:
     ``refs`` lists the references the value was computed from, so the identity layer can follow
     ``aws_iam_role.r.arn`` to the role even though the ARN is not known yet.  ``source`` is the
     expression's source text, for messages.  Never a guess: anything we cannot evaluate exactly
-    is an ``Unknown``.
+    is an ``Unknown``.  ``partial`` keeps the known structure of an encoded value.
     """
 
     reason: str
     source: str = ""
     refs: tuple[Ref, ...] = ()
+    #: for an encoded value (``jsonencode``), the structure as far as it is known, with
+    #: ``Unknown`` inside; ``None`` otherwise.
+    partial: object = None
 
     @property
     def ref(self) -> Ref | None:
