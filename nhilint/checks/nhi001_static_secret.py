@@ -1,0 +1,68 @@
+"""NHI001 static-secret."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from nhilint.checks._common import OWASP, candidates, grant_evidence, principal_evidence
+from nhilint.identity.graph import Evidence, Graph
+from nhilint.rule import Hit, Severity, rule
+from nhilint.settings import Settings
+
+
+@rule("NHI001", "static-secret", Severity.CRITICAL,
+      references=(OWASP.format(n=7), OWASP.format(n=2), OWASP.format(n=5)))
+def static_secret(graph: Graph, settings: Settings) -> Iterator[Hit]:
+    """An automation principal that can alter identity also holds a persistent secret.
+
+    ## What it does
+    Finds automation principals (CI users, deploy bots, workload roles) that are granted
+    identity-altering permissions (create users, attach policies, mint access keys, pass or
+    assume roles …) and that also hold a long-lived secret: an AWS access key or a
+    service-specific credential.
+
+    ## Why is this bad?
+    Whoever reads that secret (from CI variables, Terraform state, a laptop) gets a principal
+    that can create new identities and grant itself more access: a leaked key becomes a
+    persistent foothold in the control plane. Static keys are the most common way cloud
+    identities are compromised.
+
+    ## Example
+    ```hcl
+    resource "aws_iam_user" "ci" { name = "ci" }
+    resource "aws_iam_access_key" "ci" { user = aws_iam_user.ci.name }
+    resource "aws_iam_user_policy" "ci" {
+      user   = aws_iam_user.ci.name
+      policy = data.aws_iam_policy_document.iam_admin.json   # iam:* on *
+    }
+    ```
+
+    ## Use instead
+    Let CI federate into a role with short-lived credentials, and drop the key:
+    ```hcl
+    resource "aws_iam_role" "ci" {
+      name               = "ci"
+      assume_role_policy = data.aws_iam_policy_document.github_oidc.json  # sub pinned to one repo
+    }
+    ```
+
+    ## References
+    - OWASP Non-Human Identities Top 10 (2025): NHI7 Long-Lived Secrets, NHI2 Secret Leakage,
+      NHI5 Overprivileged NHI
+    - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html
+    """
+    for found in candidates(graph):
+        secrets = [c for c in graph.credentials_of(found.principal) if c.persistent]
+        if not secrets:
+            continue
+        held = ", ".join(f"{c.kind} {c.address}" for c in secrets)
+        yield Hit(
+            found.principal.address,
+            found.span,
+            f"automation principal {found.principal.address} can alter identity "
+            f"({found.summary}) and holds a static {held}",
+            principal_evidence(found.principal)
+            + grant_evidence(found.grants)
+            + tuple(Evidence(c.address, c.span, f"persistent {c.kind}") for c in secrets),
+            kind="static-secret",
+        )

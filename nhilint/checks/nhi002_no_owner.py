@@ -1,0 +1,65 @@
+"""NHI002 no-owner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from nhilint.checks._common import OWASP, candidates, grant_evidence, principal_evidence
+from nhilint.identity.graph import Graph
+from nhilint.rule import Hit, Severity, rule
+from nhilint.settings import Settings
+
+
+@rule("NHI002", "no-owner", Severity.HIGH, references=(OWASP.format(n=1),))
+def no_owner(graph: Graph, settings: Settings) -> Iterator[Hit]:
+    """An automation principal that can alter identity has no owner.
+
+    ## What it does
+    Finds automation principals with identity-altering permissions that carry no owner
+    metadata: none of the owner tag keys (default `owner`, `Owner`, `team`, `Team`) on the
+    principal, nor in its provider's `default_tags`.
+
+    ## Why is this bad?
+    A privileged automation nobody owns is never reviewed, rotated or decommissioned. When it
+    misbehaves or leaks, nobody knows who to ask whether it is still needed; orphaned
+    identities are how access quietly outlives the project that needed it.
+
+    ## Example
+    ```hcl
+    resource "aws_iam_role" "deployer" {
+      name               = "deployer"
+      assume_role_policy = data.aws_iam_policy_document.codebuild.json
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_iam_role" "deployer" {
+      name               = "deployer"
+      assume_role_policy = data.aws_iam_policy_document.codebuild.json
+      tags               = { Owner = "platform-team" }
+    }
+    ```
+    or set the owner once for every resource of a provider:
+    ```hcl
+    provider "aws" {
+      default_tags { tags = { Owner = "platform-team" } }
+    }
+    ```
+
+    ## References
+    - OWASP Non-Human Identities Top 10 (2025): NHI1 Improper Offboarding
+    - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html
+    """
+    for found in candidates(graph):
+        owner = found.principal.owner
+        if not owner.known or owner.value is not None:
+            continue
+        yield Hit(
+            found.principal.address,
+            found.span,
+            f"automation principal {found.principal.address} can alter identity "
+            f"({found.summary}) and has no owner: {owner.source}",
+            principal_evidence(found.principal) + grant_evidence(found.grants),
+            kind="no-owner",
+        )

@@ -1,0 +1,82 @@
+"""NHI004 no-expiry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from nhilint.checks._common import (
+    OWASP,
+    candidates,
+    describe_grants,
+    grant_evidence,
+    principal_evidence,
+)
+from nhilint.identity.graph import Evidence, Graph
+from nhilint.rule import Hit, Severity, rule
+from nhilint.settings import Settings
+
+
+@rule("NHI004", "no-expiry", Severity.MEDIUM, references=(OWASP.format(n=7),))
+def no_expiry(graph: Graph, settings: Settings) -> Iterator[Hit]:
+    """An automation principal's identity-altering grant or credential never expires.
+
+    ## What it does
+    Finds automation principals with identity-altering permissions where a grant has no time
+    bound (no `DateLessThan` / `aws:CurrentTime` condition) or a persistent credential is
+    never rotated (an access key without `lifecycle { replace_triggered_by = [time_rotating…] }`).
+
+    ## Why is this bad?
+    Access granted "for the migration" or "for the release" stays forever unless something
+    ends it. Time-bound grants and rotated credentials limit how long a mistake or a leak is
+    exploitable.
+
+    ## Example
+    ```hcl
+    statement {
+      actions   = ["iam:CreateRole", "iam:AttachRolePolicy"]
+      resources = ["arn:aws:iam::123456789012:role/app-*"]
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    statement {
+      actions   = ["iam:CreateRole", "iam:AttachRolePolicy"]
+      resources = ["arn:aws:iam::123456789012:role/app-*"]
+      condition {
+        test     = "DateLessThan"
+        variable = "aws:CurrentTime"
+        values   = ["2026-12-31T23:59:59Z"]
+      }
+    }
+    ```
+    and rotate keys that must exist:
+    ```hcl
+    resource "time_rotating" "key" { rotation_days = 30 }
+    resource "aws_iam_access_key" "ci" {
+      user = aws_iam_user.ci.name
+      lifecycle { replace_triggered_by = [time_rotating.key] }
+    }
+    ```
+
+    ## References
+    - OWASP Non-Human Identities Top 10 (2025): NHI7 Long-Lived Secrets
+    - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws-dates.html
+    """
+    for found in candidates(graph):
+        endless = tuple(g for g in found.grants if g.statement.expiry is None)
+        stale = [c for c in graph.credentials_of(found.principal) if c.persistent and not c.rotated]
+        if not endless and not stale:
+            continue
+        parts = [f"grant without expiry ({describe_grants(endless)})"] if endless else []
+        parts += [f"{c.kind} {c.address} is never rotated" for c in stale]
+        yield Hit(
+            found.principal.address,
+            found.span,
+            f"automation principal {found.principal.address} can alter identity with no "
+            f"expiry: {'; '.join(parts)}",
+            principal_evidence(found.principal)
+            + grant_evidence(endless)
+            + tuple(Evidence(c.address, c.span, f"{c.kind} without rotation") for c in stale),
+            kind="no-expiry",
+        )

@@ -1,0 +1,109 @@
+"""The command line: ``nhilint [check] [PATHS…]``, ``nhilint rules``, ``nhilint rule ID``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from nhilint import __version__
+from nhilint.engine import Options, RuleError, collect_rules, scan, select_rules
+from nhilint.report import RENDERERS
+from nhilint.result import ScanResult
+from nhilint.rule import Severity
+
+COMMANDS = ("check", "rules", "rule")
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _csv(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _severity(value: str) -> Severity:
+    try:
+        return Severity.parse(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = commands.add_parser("check", help="scan Terraform for risky automation principals")
+    check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH")
+    check.add_argument("--format", choices=sorted(RENDERERS), default="text")
+    check.add_argument("--output", type=Path, help="write the report here instead of stdout")
+    check.add_argument(
+        "--fail-on", type=_severity, default=Severity.HIGH, metavar="SEVERITY",
+        help="exit 1 when a finding is at or above this severity (default: high)",
+    )
+    check.add_argument("--select", type=_csv, default=[], help="only these rules (ids, names)")
+    check.add_argument("--ignore", type=_csv, default=[], help="skip these rules (ids, names)")
+    check.add_argument(
+        "--strict", action="store_true", help="exit 2 when an input could not be read"
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="nhilint",
+        description="Find automation identities that can change who has access.",
+    )
+    top.add_argument("--version", action="version", version=f"nhilint {__version__}")
+    commands = top.add_subparsers(dest="command", required=True)
+    _check_parser(commands)
+    commands.add_parser("rules", help="list the rules")
+    one = commands.add_parser("rule", help="show one rule's documentation")
+    one.add_argument("id")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help", "--version")):
+        args.insert(0, "check")
+    ns = parser().parse_args(args)
+    try:
+        if ns.command == "rules":
+            return _list_rules()
+        if ns.command == "rule":
+            return _show_rule(ns.id)
+        return _check(ns)
+    except RuleError as exc:
+        print(f"nhilint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _check(ns: argparse.Namespace) -> int:
+    missing = [str(p) for p in ns.paths if not p.exists()]
+    if missing:
+        print(f"nhilint: error: no such file or directory: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_ERROR
+    result = scan(ns.paths, Options(select=tuple(ns.select), ignore=tuple(ns.ignore)))
+    report = RENDERERS[ns.format](result)
+    if ns.output:
+        ns.output.write_text(report, encoding="utf-8")
+    else:
+        sys.stdout.write(report)
+    return exit_code(result, ns.fail_on, ns.strict)
+
+
+def exit_code(result: ScanResult, fail_on: Severity, strict: bool) -> int:
+    if strict and any(d.code == "NHI900" for d in result.diagnostics):
+        return EXIT_ERROR
+    failing = any(f.severity >= fail_on for f in result.findings)
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _list_rules() -> int:
+    for rule in collect_rules():
+        print(f"{rule.id}  {rule.name:<24} {rule.severity.label:<8} {rule.summary}")
+    return EXIT_OK
+
+
+def _show_rule(rule_id: str) -> int:
+    (rule,) = select_rules(collect_rules(), [rule_id])[:1] or (None,)
+    if rule is None:
+        raise RuleError(f"no rule {rule_id!r}")
+    print(f"# {rule.id} {rule.name} ({rule.severity.label})\n\n{rule.doc}")
+    return EXIT_OK

@@ -1,0 +1,74 @@
+"""Reading model values in the identity layer: lists, text, and following references."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from nhilint.model import Ref, Resource, Unknown
+
+
+def as_list(value: object) -> list[object]:
+    """IAM and HCL allow a single value where a list is expected; ``None`` is empty."""
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [value]
+
+
+def text(value: object) -> str:
+    """A value as a short human string; unknown parts show their source expression."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Unknown):
+        return "${" + (value.source or value.reason) + "}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def first_block(resource: Resource, name: str) -> Mapping[str, object]:
+    """The first nested block called ``name`` (``default_tags``), or an empty mapping."""
+    for block in as_list(resource.get(name)):
+        if isinstance(block, dict):
+            return block
+    return {}
+
+
+class Index:
+    """Resources of one model by address, to follow references."""
+
+    def __init__(self, resources: tuple[Resource, ...]) -> None:
+        self._by_address: dict[str, Resource] = {}
+        self._instances: dict[str, list[Resource]] = {}
+        for resource in resources:
+            self._by_address[resource.address] = resource
+            base = resource.address.split("[", 1)[0]
+            self._instances.setdefault(base, []).append(resource)
+
+    def get(self, address: str) -> Resource | None:
+        return self._by_address.get(address)
+
+    def target(self, ref: Ref) -> Resource | None:
+        """The resource a reference points at (the first instance of a counted resource)."""
+        address = f"{ref.module}.{ref.address}" if ref.module else ref.address
+        instances = self._instances.get(address, [])
+        key = ref.attr[0] if ref.attr and isinstance(ref.attr[0], int | str) else None
+        for resource in instances:
+            if key is not None and resource.address.endswith(f"[{_key(key)}]"):
+                return resource
+        return instances[0] if instances else None
+
+    def referenced(self, value: object, *types: str) -> Resource | None:
+        """The resource of one of ``types`` that ``value`` refers to, if it is a reference."""
+        if not isinstance(value, Unknown):
+            return None
+        for ref in value.refs:
+            resource = self.target(ref)
+            if resource is not None and (not types or resource.type in types):
+                return resource
+        return None
+
+
+def _key(key: int | str) -> str:
+    return str(key) if isinstance(key, int) else f'"{key}"'

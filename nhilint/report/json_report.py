@@ -1,0 +1,51 @@
+"""``--format json``: the stable report contract (``nhilint/report/v1``, DESIGN §4)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from nhilint import __version__
+from nhilint.result import ScanResult
+from nhilint.rule import Finding
+
+SCHEMA_ID = "nhilint/report/v1"
+
+
+def as_dict(result: ScanResult) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_ID,
+        "tool": {"name": "nhilint", "version": __version__},
+        "findings": [_finding(f) for f in result.findings],
+        "diagnostics": [d._asdict() for d in result.diagnostics],
+        "summary": {
+            "files": result.files,
+            "resources": result.resources,
+            "principals": result.principals,
+            "findings": result.counts(),
+        },
+    }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "name": finding.name,
+        "severity": finding.severity.label,
+        "message": finding.message,
+        "path": finding.span.path,
+        "line": finding.span.line,
+        "end_line": finding.span.end_line,
+        "resource": finding.resource,
+        "resources": list(finding.resources),
+        "evidence": [
+            {"resource": e.resource, "path": e.span.path, "line": e.span.line, "detail": e.detail}
+            for e in finding.evidence
+        ],
+        "fingerprint": finding.fingerprint,
+        "references": list(finding.references),
+    }
+
+
+def render(result: ScanResult) -> str:
+    return json.dumps(as_dict(result), indent=2) + "\n"

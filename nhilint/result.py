@@ -1,0 +1,27 @@
+"""What a scan produced: findings, diagnostics and counts, as every renderer receives it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from nhilint.model import Diagnostic
+from nhilint.rule import Finding, Rule, Severity
+
+
+@dataclasses.dataclass(frozen=True)
+class ScanResult:
+    findings: tuple[Finding, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    rules: tuple[Rule, ...]
+    files: int = 0
+    resources: int = 0
+    principals: int = 0
+
+    def counts(self) -> dict[str, int]:
+        counts = {s.label: 0 for s in sorted(Severity, reverse=True)}
+        for finding in self.findings:
+            counts[finding.severity.label] += 1
+        return counts
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
