@@ -11,9 +11,13 @@ from nhilint.settings import Settings
 
 
 def admin_statements(policy: Policy) -> tuple[Statement, ...]:
+    """Allows of identity-altering actions on every resource, less what the policy denies."""
+    denied: frozenset[str] = frozenset().union(
+        *(s.altering for s in policy.statements if s.takes_back)
+    )
     return tuple(
         s for s in policy.statements
-        if s.allows and s.altering and s.wildcard_resources and not s.narrowed
+        if s.allows and s.altering - denied and s.wildcard_resources and not s.narrowed
     )
 
 

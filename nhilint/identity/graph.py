@@ -55,6 +55,11 @@ class Statement:
     def allows(self) -> bool:
         return self.effect == "Allow"
 
+    @property
+    def takes_back(self) -> bool:
+        """An unconditional Deny on every resource: it removes actions wherever granted."""
+        return self.effect == "Deny" and self.wildcard_resources and not self.conditions
+
     def describe(self) -> str:
         """``iam:* on *`` — the statement in a few words, for messages."""
         actions = ", ".join(self.actions) or "nothing"
@@ -186,7 +191,7 @@ def altering_grants(graph: Graph, principal: Principal) -> tuple[AlteringGrant, 
     """
     held = [(g, s) for g in graph.grants_of(principal) for s in g.policy.statements]
     denied: frozenset[str] = frozenset().union(
-        *(s.altering for _, s in held if s.effect == "Deny" and s.wildcard_resources and not s.conditions)
+        *(s.altering for _, s in held if s.takes_back)
     )
     found = ((g, s, s.altering - denied) for g, s in held if s.allows)
     return tuple(AlteringGrant(g, s, actions) for g, s, actions in found if actions)

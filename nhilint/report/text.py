@@ -34,13 +34,13 @@ def render(result: ScanResult, read: LineReader = read_line) -> str:
 
 
 def _finding(finding: Finding, rule: Rule | None, read: LineReader) -> Iterator[str]:
-    span = finding.span
-    yield f"  {span.line}: {finding.severity.label} {finding.rule} {finding.name}: {finding.message}"
+    span, severity = finding.span, finding.severity.label
+    yield f"  {span.line}: {severity} {finding.rule} {finding.name}: {finding.message}"
     code = read(span.path, span.line).strip()
     if code:
         yield f"    | {code}"
-    for evidence in finding.evidence:
-        yield f"    - {evidence.span.path}:{evidence.span.line} {evidence.resource}: {evidence.detail}"
+    for item in finding.evidence:
+        yield f"    - {item.span.path}:{item.span.line} {item.resource}: {item.detail}"
     fix = fix_hint(rule) if rule else ""
     if fix:
         yield f"    fix: {fix}"

@@ -79,11 +79,11 @@ def _membership_grants(
     members: list[tuple[str, PrincipalRef, PrincipalRef]], grants: list[Grant]
 ) -> Iterator[Grant]:
     """Users inherit the grants of their groups; the membership joins the evidence chain."""
-    for membership, user, group in members:
+    for membership, member, group in members:
         for grant in grants:
             if grant.principal == group.address:
                 chain = (membership, *grant.chain)
-                yield Grant(user.address, grant.policy, chain, grant.span)
+                yield Grant(member.address, grant.policy, chain, grant.span)
 
 
 def _memberships(ctx: Context) -> Iterator[tuple[str, PrincipalRef, PrincipalRef]]:
@@ -92,9 +92,9 @@ def _memberships(ctx: Context) -> Iterator[tuple[str, PrincipalRef, PrincipalRef
         for user in as_list(resource.get("users")):
             yield resource.address, ctx.principal(USER, user), group
     for resource in ctx.model.of_type("aws_iam_user_group_membership"):
-        user = ctx.principal(USER, resource.get("user"))
-        for group in as_list(resource.get("groups")):
-            yield resource.address, user, ctx.principal(GROUP, group)
+        member = ctx.principal(USER, resource.get("user"))
+        for name in as_list(resource.get("groups")):
+            yield resource.address, member, ctx.principal(GROUP, name)
 
 
 def _defined_policies(ctx: Context, held: list[Held]) -> tuple[Policy, ...]:

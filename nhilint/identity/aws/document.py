@@ -71,7 +71,7 @@ def _from_unknown(
 def _from_json_text(value: str, span: Span, written_in: str) -> Document:
     try:
         parsed = json.loads(value)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         return Document((), f"the policy is not valid JSON ({exc.msg} at line {exc.lineno})")
     if not isinstance(parsed, dict):
         return Document((), "the policy JSON is not an object")
@@ -106,7 +106,9 @@ def _merge_sources(
     data: Resource, attr: str, legacy: str, index: Index, depth: int, unknowns: list[str]
 ) -> list[RawStatement]:
     found: list[RawStatement] = []
-    values = [(v, (attr, i)) for i, v in enumerate(as_list(data.get(attr)))]
+    values: list[tuple[object, AttrPath]] = [
+        (v, (attr, i)) for i, v in enumerate(as_list(data.get(attr)))
+    ]
     if data.get(legacy) is not None:
         values.append((data.get(legacy), (legacy,)))
     for value, path in values:

@@ -34,7 +34,9 @@ NARROWING_KEYS = (
     "aws:resourcetag/",
     "aws:requesttag/",
 )
-_EXPIRY_OPERATORS = {"datelessthan", "datelessthanequals", "numericlessthan", "numericlessthanequals"}
+_EXPIRY_OPERATORS = {
+    "datelessthan", "datelessthanequals", "numericlessthan", "numericlessthanequals",
+}
 _EXPIRY_KEYS = {"aws:currenttime", "aws:epochtime"}
 
 #: an ARN whose resource part is ``*`` or ``<kind>/*``: every identity of a kind

@@ -1,0 +1,122 @@
+"""The command line as a user runs it: exit codes, formats, the bundled example."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from nhilint.cli import main
+
+EXAMPLE = "examples/aws-ci"
+#: what the README promises for the example: the CI user on main.tf line 8 (core rules) and
+#: the inline policy that makes it an identity administrator (NHI011)
+EXAMPLE_FINDINGS = {
+    ("examples/aws-ci/main.tf", 8, "NHI001"),
+    ("examples/aws-ci/main.tf", 8, "NHI002"),
+    ("examples/aws-ci/main.tf", 8, "NHI003"),
+    ("examples/aws-ci/main.tf", 8, "NHI004"),
+    ("examples/aws-ci/policy.tf", 15, "NHI011"),
+}
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object]]:
+    code = main(["check", "--format", "json", *args])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def schema() -> dict[str, object]:
+    text = resources.files("nhilint.report").joinpath("schema.json").read_text(encoding="utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def test_example_json(in_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, report = run_json(capsys, EXAMPLE)
+    assert code == 1
+    jsonschema.validate(report, schema())
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    assert {(f["path"], f["line"], f["rule"]) for f in findings} == EXAMPLE_FINDINGS
+    nhi001 = next(f for f in findings if f["rule"] == "NHI001")
+    assert nhi001["severity"] == "critical"
+    assert nhi001["resource"] == "aws_iam_user.ci"
+    assert set(nhi001["resources"]) >= {
+        "aws_iam_user.ci", "aws_iam_access_key.ci", "aws_iam_user_policy.ci",
+        "data.aws_iam_policy_document.ci",
+    }
+    assert "iam:* on *" in nhi001["message"]
+    policy_line = {(e["path"], e["line"]) for e in nhi001["evidence"]}
+    assert ("examples/aws-ci/policy.tf", 2) in policy_line
+
+
+def test_example_text(in_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([EXAMPLE]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("examples/aws-ci/main.tf\n")
+    assert "8: critical NHI001 static-secret: automation principal aws_iam_user.ci" in out
+    assert '| resource "aws_iam_user" "ci" {' in out
+    assert "examples/aws-ci/policy.tf:2 data.aws_iam_policy_document.ci: iam:* on *" in out
+    assert "fix: " in out
+
+
+def test_fail_on_and_select(in_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([EXAMPLE, "--select", "NHI004", "--fail-on", "high"]) == 0
+    assert main([EXAMPLE, "--select", "NHI004", "--fail-on", "medium"]) == 1
+    assert main([EXAMPLE, "--ignore", "NHI001,NHI002,NHI003,NHI004,NHI011"]) == 0
+    assert main([EXAMPLE, "--select", "static-secret", "--fail-on", "critical"]) == 1
+
+
+def test_clean_tree_exits_zero(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "."]) == 0
+
+
+def test_usage_errors_exit_two(in_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "does/not/exist"]) == 2
+    assert main([EXAMPLE, "--select", "NHI999"]) == 2
+    assert "no rule matches 'NHI999'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:
+        main([EXAMPLE, "--fail-on", "severe"])
+    assert exited.value.code == 2
+
+
+def test_unreadable_input_is_a_diagnostic_and_strict_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "broken.tf").write_text('resource "aws_iam_user" "x" {\n  name = \n')
+    monkeypatch.chdir(tmp_path)
+    code, report = run_json(capsys, ".")
+    jsonschema.validate(report, schema())
+    assert code == 0
+    diagnostics = report["diagnostics"]
+    assert isinstance(diagnostics, list) and diagnostics[0]["code"] == "NHI900"
+    assert diagnostics[0]["path"] == "broken.tf"
+    assert main(["check", ".", "--strict"]) == 2
+
+
+def test_named_file_reports_only_its_findings(
+    in_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, report = run_json(capsys, f"{EXAMPLE}/policy.tf")
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    assert {(f["path"], f["rule"]) for f in findings} == {(f"{EXAMPLE}/policy.tf", "NHI011")}
+
+
+def test_rules_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    for rule_id in ("NHI001", "NHI002", "NHI003", "NHI004", "NHI011", "NHI901"):
+        assert rule_id in out
+    assert main(["rule", "NHI001"]) == 0
+    assert "## Use instead" in capsys.readouterr().out
+
+
+def test_output_file(in_repo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    assert main([EXAMPLE, "--format", "json", "--output", str(target)]) == 1
+    jsonschema.validate(json.loads(target.read_text()), schema())
