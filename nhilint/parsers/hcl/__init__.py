@@ -1,0 +1,29 @@
+"""The Terraform HCL reader: ``*.tf`` modules to the resource model (tree-sitter-hcl based)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nhilint.model import Diagnostic, Model
+from nhilint.parsers.hcl.discover import discover_modules
+from nhilint.parsers.hcl.module import read_module
+from nhilint.parsers.hcl.source import PARSE_ERROR, display_path
+
+__all__ = ["discover_modules", "parse_module"]
+
+
+def parse_module(directory: Path) -> Model:
+    """All ``*.tf`` files of ``directory`` as one root module; never raises.
+
+    ``terraform.tfvars`` and ``*.auto.tfvars`` (lexical order) give variable values.  Files that
+    cannot be read or have syntax errors are reported as NHI900 diagnostics; what could be read
+    is still used.
+    """
+    try:
+        if not directory.is_dir():
+            problem = Diagnostic(PARSE_ERROR, display_path(directory), 1, "not a directory")
+            return Model(diagnostics=(problem,))
+        return read_module(directory)
+    except Exception as exc:  # the reader must never stop a scan
+        message = f"internal error reading module: {exc!r}"
+        return Model(diagnostics=(Diagnostic(PARSE_ERROR, display_path(directory), 1, message),))

@@ -1,0 +1,155 @@
+"""The concrete syntax tree: parsing with tree-sitter-hcl and a light view of bodies and blocks.
+
+Only this module and the evaluator know tree-sitter node types.  A :class:`Body` is read when it
+is needed (the bodies of ``variable`` or ``output`` blocks are usually never read).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+import tree_sitter
+import tree_sitter_hcl
+
+Node = tree_sitter.Node
+
+
+class Attribute(NamedTuple):
+    name: str
+    expr: Node
+    line: int
+    end_line: int
+
+
+class Block(NamedTuple):
+    type: str
+    labels: tuple[str, ...]
+    node: Node
+    line: int
+    end_line: int
+
+    @property
+    def body(self) -> Body:
+        return read_body(self.node)
+
+
+class Body(NamedTuple):
+    attributes: tuple[Attribute, ...]
+    blocks: tuple[Block, ...]
+
+    def attribute(self, name: str) -> Attribute | None:
+        return next((a for a in self.attributes if a.name == name), None)
+
+
+@lru_cache(maxsize=1)
+def _language() -> tree_sitter.Language:
+    return tree_sitter.Language(tree_sitter_hcl.language())
+
+
+@lru_cache(maxsize=1)
+def _comment_query() -> tree_sitter.Query:
+    query: tree_sitter.Query = tree_sitter.Query(_language(), "(comment) @c")
+    return query
+
+
+def parse(source: bytes) -> tree_sitter.Tree:
+    return tree_sitter.Parser(_language()).parse(source)
+
+
+def comments(root: Node) -> list[Node]:
+    found = tree_sitter.QueryCursor(_comment_query()).captures(root).get("c", [])
+    return sorted(found, key=lambda n: n.start_byte)
+
+
+def text(node: Node) -> str:
+    raw = node.text
+    return raw.decode("utf-8", "replace") if raw is not None else ""
+
+
+def line(node: Node) -> int:
+    return node.start_point[0] + 1
+
+
+def end_line(node: Node) -> int:
+    """The last line of ``node`` (a node ending at a line start ends on the line before)."""
+    row, column = node.end_point
+    if column == 0 and row > node.start_point[0]:
+        return row
+    return row + 1
+
+
+def first_error(root: Node) -> Node | None:
+    """The first ERROR or MISSING node in document order, visiting only damaged subtrees."""
+    if not root.has_error:
+        return None
+    node = root
+    while True:
+        if node.is_error or node.is_missing:
+            return node
+        child = next((c for c in node.children if c.has_error or c.is_missing), None)
+        if child is None:
+            return node
+        node = child
+
+
+def error_message(node: Node) -> str:
+    if node.is_missing:
+        return f"syntax error: missing {node.type!r}"
+    leaf = node
+    while leaf.child_count:
+        first = leaf.children[0]
+        leaf = first
+    token = text(leaf).strip() or leaf.type
+    if len(token) > 30:
+        token = token[:27] + "..."
+    return f"syntax error: unexpected {token!r}"
+
+
+def top_body(root: Node) -> Node | None:
+    return next((c for c in root.children if c.type == "body"), None)
+
+
+def read_body(node: Node) -> Body:
+    """The attributes and blocks of a ``block`` node or a ``body`` node (undamaged ones only)."""
+    body = node if node.type == "body" else _child(node, "body")
+    if body is None:
+        return Body((), ())
+    attributes: list[Attribute] = []
+    blocks: list[Block] = []
+    for child in body.children:
+        kind = child.type
+        if child.has_error:
+            continue
+        if kind == "attribute":
+            attribute = _attribute(child)
+            if attribute is not None:
+                attributes.append(attribute)
+        elif kind == "block":
+            blocks.append(read_block(child))
+    return Body(tuple(attributes), tuple(blocks))
+
+
+def read_block(node: Node) -> Block:
+    children = node.children
+    labels = tuple(label_text(c) for c in children[1:] if c.type in ("string_lit", "identifier"))
+    return Block(text(children[0]), labels, node, line(node), end_line(node))
+
+
+def label_text(node: Node) -> str:
+    if node.type == "identifier":
+        return text(node)
+    raw = text(node)
+    return raw[1:-1] if len(raw) >= 2 and raw.endswith('"') else raw[1:]
+
+
+def _attribute(node: Node) -> Attribute | None:
+    children = node.children
+    expr = children[-1] if children else None
+    if expr is None or expr.type != "expression":
+        return None
+    return Attribute(text(children[0]), expr, line(node), end_line(node))
+
+
+def _child(node: Node, kind: str) -> Node | None:
+    return next((c for c in node.children if c.type == kind), None)

@@ -1,0 +1,245 @@
+"""Value helpers of the HCL evaluator: errors, sets, Unknown composition and conversions.
+
+Values are plain Python values (``str``, ``int``, ``float``, ``bool``, ``None``, ``list``,
+``dict``) or :class:`~nhilint.model.Unknown`.  A Terraform set is a :class:`TfSet`, a ``list``
+that remembers it is a set (its keys are its elements when iterated).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from nhilint.model import Ref, Unknown
+
+#: The deepest nesting of values the evaluator builds or accepts (jsondecode, variables).
+MAX_VALUE_DEPTH = 100
+
+
+class EvalError(Exception):
+    """An expression Terraform itself would reject (type error, missing key, bad argument)."""
+
+
+class NotEvaluated(Exception):
+    """An expression that is valid but that the reader does not evaluate (becomes Unknown)."""
+
+
+#: What evaluating an expression may raise; every caller that must not fail catches these.
+FAILURES = (EvalError, NotEvaluated, RecursionError)
+
+
+class TfSet(list):  # type: ignore[type-arg]
+    """A Terraform set: a list of distinct elements whose keys are the elements themselves."""
+
+
+def walk_unknowns(value: object) -> Iterator[Unknown]:
+    """Every :class:`Unknown` inside ``value``, depth first, in order."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Unknown):
+            yield item
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+
+
+def first_unknown(value: object) -> Unknown | None:
+    return next(walk_unknowns(value), None)
+
+
+def known(value: object) -> bool:
+    return first_unknown(value) is None
+
+
+def refs_of(values: Iterable[object]) -> tuple[Ref, ...]:
+    """The union of the refs of every Unknown inside ``values``, deduplicated, in order."""
+    seen: dict[Ref, None] = {}
+    for value in values:
+        for unknown in walk_unknowns(value):
+            for ref in unknown.refs:
+                seen.setdefault(ref, None)
+    return tuple(seen)
+
+
+def unknown_from(source: str, values: Iterable[object], reason: str = "") -> Unknown:
+    """An Unknown computed from ``values``: the first reason, and the union of the refs."""
+    values = list(values)
+    if not reason:
+        first = next((u for v in values for u in walk_unknowns(v)), None)
+        reason = first.reason if first is not None else "value is not known"
+    return Unknown(reason=reason, source=source, refs=refs_of(values))
+
+
+def extend_ref(value: Unknown, step: str | int, source: str) -> Unknown:
+    """``value.step``: a single reference is followed further, several are kept as they are."""
+    if len(value.refs) == 1:
+        ref = value.refs[0]
+        refs: tuple[Ref, ...] = (ref._replace(attr=(*ref.attr, step)),)
+    else:
+        refs = value.refs
+    return Unknown(reason=value.reason, source=source, refs=refs)
+
+
+def type_name(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, TfSet):
+        return "set"
+    if isinstance(value, list):
+        return "tuple"
+    if isinstance(value, dict):
+        return "object"
+    return "unknown"
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def format_number(value: int | float) -> str:
+    """A number as Terraform writes it in a string: no exponent, no trailing ``.0``."""
+    if isinstance(value, int):
+        return str(value)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise EvalError("number is not finite")
+    if value.is_integer():
+        return str(int(value))
+    return format(Decimal(repr(value)), "f")
+
+
+def normal_number(value: int | float) -> int | float:
+    """An integral float as int (Terraform has one number type)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def parse_number(text: str) -> int | float:
+    """A numeric literal or numeric string; EvalError when it is not a number."""
+    stripped = text.strip()
+    try:
+        return int(stripped)
+    except ValueError:
+        pass
+    try:
+        number = float(stripped)
+    except ValueError:
+        raise EvalError(f"cannot convert {text!r} to number") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise EvalError(f"cannot convert {text!r} to number")
+    return normal_number(number) if "e" in stripped.lower() else number
+
+
+def to_str(value: object) -> str:
+    """Terraform's conversion to string (for templates and string arguments)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return format_number(value)
+    if value is None:
+        raise EvalError("null value cannot be used as a string")
+    raise EvalError(f"{type_name(value)} value cannot be used as a string")
+
+
+def to_num(value: object) -> int | float:
+    if is_number(value):
+        return value  # type: ignore[return-value]
+    if isinstance(value, str):
+        return parse_number(value)
+    raise EvalError(f"{type_name(value)} value cannot be used as a number")
+
+
+def to_int(value: object) -> int:
+    number = to_num(value)
+    if isinstance(number, float):
+        if not number.is_integer():
+            raise EvalError(f"{number} is not a whole number")
+        return int(number)
+    return number
+
+
+def to_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value == "true":
+        return True
+    if value == "false":
+        return False
+    raise EvalError(f"{type_name(value)} value cannot be used as a bool")
+
+
+def to_list(value: object) -> list[object]:
+    if isinstance(value, list):
+        return value
+    raise EvalError(f"{type_name(value)} value is not a list")
+
+
+def to_map(value: object) -> dict[str, object]:
+    if isinstance(value, dict):
+        return value
+    raise EvalError(f"{type_name(value)} value is not a map")
+
+
+def equal(left: object, right: object) -> bool:
+    """Terraform's ``==`` on known values: no bool/number or number/string mixing."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        return isinstance(left, bool) and isinstance(right, bool) and left is right
+    if is_number(left) or is_number(right):
+        return is_number(left) and is_number(right) and left == right
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(map(equal, left, right))
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(equal(left[k], right[k]) for k in left)
+    return type(left) is type(right) and left == right
+
+
+def value_depth(value: object, limit: int = MAX_VALUE_DEPTH) -> int:
+    """The nesting depth of ``value``, counting no further than ``limit + 1``."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    deepest = 0
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > limit:
+            return depth
+        children = item if isinstance(item, list) else (
+            item.values() if isinstance(item, dict) else ()
+        )
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def json_text(value: object) -> str:
+    """``jsonencode`` of a known value, byte for byte like Terraform (sorted keys, HTML-safe)."""
+    text = json.dumps(_json_ready(value), separators=(",", ":"), sort_keys=True,
+                      ensure_ascii=False, allow_nan=False)
+    for char, escape in _JSON_ESCAPES:
+        text = text.replace(char, escape)
+    return text
+
+
+_JSON_ESCAPES = (
+    ("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+    ("\u2028", "\\u2028"), ("\u2029", "\\u2029"),
+)
+
+
+def _json_ready(value: object) -> object:
+    if isinstance(value, float):
+        return normal_number(value)
+    if isinstance(value, list):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    return value
