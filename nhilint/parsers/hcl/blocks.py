@@ -13,7 +13,7 @@ from nhilint.parsers.hcl.evaluator import Evaluator
 from nhilint.parsers.hcl.forexpr import iterate
 from nhilint.parsers.hcl.syntax import Block, Body, Node, line, text
 from nhilint.parsers.hcl.syntax import end_line as last_line
-from nhilint.parsers.hcl.values import FAILURES, refs_of
+from nhilint.parsers.hcl.values import FAILURES, extend_ref, refs_of
 
 #: Blocks nested deeper than this are not read (a guard against hostile input).
 MAX_BLOCK_DEPTH = 32
@@ -108,8 +108,8 @@ def _unknown_blocks(
     ev: Evaluator, content: Block, alias: str, cause: Unknown, file: str, where: _Where,
 ) -> Unknown:
     """Blocks whose number is not known: one Unknown whose ``partial`` is their shape."""
-    element = Unknown(cause.reason, cause.source, cause.refs)
-    scope = ev.child({alias: {"key": element, "value": element}})
+    key = Unknown(cause.reason, cause.source, cause.refs)
+    scope = ev.child({alias: {"key": key, "value": extend_ref(key, "*", cause.source)}})
     shape = _body(scope, content.body, Spans(file), _Where((), where.depth + 1))
     reason = f"dynamic block for_each is not known ({cause.reason})"
     return Unknown(reason, cause.source, refs_of([cause, shape]), partial=shape)

@@ -11,6 +11,7 @@ from nhilint.parsers.hcl.values import (
     FAILURES,
     EvalError,
     TfSet,
+    extend_ref,
     first_unknown,
     to_bool,
     to_str,
@@ -51,9 +52,13 @@ def probe(
     ev: Evaluator, names: Sequence[str], collection: Unknown,
     body: Callable[[Evaluator], object],
 ) -> object:
-    """The body evaluated with unknown iteration variables, to keep the refs it carries."""
-    element = Unknown(reason=collection.reason, source=collection.source, refs=collection.refs)
-    inner = ev.child({name: element for name in names})
+    """The body evaluated with unknown iteration variables, to keep the refs it carries.
+
+    The value variable reads any element of the collection: its ref path gets a ``"*"`` step.
+    """
+    key = Unknown(reason=collection.reason, source=collection.source, refs=collection.refs)
+    element = extend_ref(key, "*", collection.source)
+    inner = ev.child(scope_names(names, key, element))
     try:
         return body(inner)
     except FAILURES as exc:

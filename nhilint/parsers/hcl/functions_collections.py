@@ -112,7 +112,7 @@ def _key(value: object) -> object:
 
 
 def distinct(args: list[object]) -> object:
-    return list(_dedupe(to_list(args[0])))
+    return list(_dedupe(to_list(args[0])).values())
 
 
 def _dedupe(items: list[object]) -> dict[object, object]:

@@ -44,8 +44,9 @@ def display_child(directory: str, name: str) -> str:
     return name if directory == "." else os.path.join(directory, name)
 
 
-def read_bytes(file: Path, limit: int = MAX_FILE_BYTES) -> tuple[bytes | None, str, int]:
+def read_bytes(file: Path, limit: int | None = None) -> tuple[bytes | None, str, int]:
     """``(data, "", 0)``, or ``(None, problem, line)`` when the file cannot be used as text."""
+    limit = MAX_FILE_BYTES if limit is None else limit
     try:
         info = file.stat()
         if not stat.S_ISREG(info.st_mode):
