@@ -94,7 +94,7 @@ def test_unreadable_file(tf: Tf) -> None:
     tf.write({"secret.tf": GOOD})
     (tf.root / "secret.tf").chmod(0)
     model = parse_module(tf.root)
-    assert [d.message for d in model.diagnostics][0].startswith("cannot read file")
+    assert model.diagnostics[0].message.startswith("cannot read file")
 
 
 def test_fifo_is_not_read(tf: Tf) -> None:
@@ -110,7 +110,8 @@ def test_missing_directory(tf: Tf) -> None:
 
 def test_deeply_nested_blocks(tf: Tf) -> None:
     depth = 600
-    model = tf.model({"main.tf": 'resource "t_x" "r" {\n' + "a {\n" * depth + "}\n" * depth + "}\n"})
+    nested = "a {\n" * depth + "}\n" * depth
+    model = tf.model({"main.tf": 'resource "t_x" "r" {\n' + nested + "}\n"})
     assert [r.address for r in model.resources] == ["t_x.r"]
 
 
@@ -136,7 +137,8 @@ class TestDiscover:
         for directory in ("b", "a", "a/nested", ".hidden", "a/.terraform/modules/m"):
             (tmp_path / directory / "main.tf").write_text(GOOD)
         (tmp_path / "empty" / "notes.md").write_text("x")
-        assert discover_modules([tmp_path]) == [tmp_path / "a", tmp_path / "a/nested", tmp_path / "b"]
+        expected = [tmp_path / "a", tmp_path / "a/nested", tmp_path / "b"]
+        assert discover_modules([tmp_path]) == expected
 
     def test_file_argument_means_its_directory(self, tmp_path: Path) -> None:
         (tmp_path / "m").mkdir()
@@ -175,7 +177,12 @@ HCL_PIECES = st.sampled_from([
 ])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def fuzz(examples: int) -> settings:
+    checks = [HealthCheck.function_scoped_fixture]
+    return settings(max_examples=examples, deadline=None, suppress_health_check=checks)
+
+
+@fuzz(150)
 @given(pieces=st.lists(HCL_PIECES, max_size=60), raw=st.binary(max_size=200))
 def test_random_input_never_raises(tmp_path: Path, pieces: list[str], raw: bytes) -> None:
     directory = tmp_path / "fuzz"
@@ -188,7 +195,7 @@ def test_random_input_never_raises(tmp_path: Path, pieces: list[str], raw: bytes
     assert all(d.code == "NHI900" and "internal error" not in d.message for d in model.diagnostics)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz(100)
 @given(text=st.text(max_size=300))
 def test_random_text_never_raises(tmp_path: Path, text: str) -> None:
     directory = tmp_path / "fuzz_text"
