@@ -165,6 +165,16 @@ def test_unknown_condition_keeps_refs_of_both_branches(tf: Tf) -> None:
     )
 
 
+def test_an_error_in_an_element_only_makes_the_element_unknown(tf: Tf) -> None:
+    value = tf.value('["bash", local.m.nope, { a = 1, b = local.l[9] }]', LOCALS)
+    assert isinstance(value, list)
+    assert value[0] == "bash"
+    assert isinstance(value[1], Unknown)
+    assert value[2]["a"] == 1
+    assert isinstance(value[2]["b"], Unknown)
+    assert tf.value('try(["bash", local.m.nope], "fallback")', LOCALS) == "fallback"
+
+
 def test_known_condition_only_evaluates_its_branch(tf: Tf) -> None:
     assert tf.value('true ? "ok" : local.l[99]', LOCALS) == "ok"
 
@@ -178,8 +188,13 @@ def test_logical_operators_short_circuit_on_known_left(tf: Tf) -> None:
 def test_deep_nesting_is_unknown_not_recursion_error(tf: Tf) -> None:
     depth = 400
     value = tf.value("[" * depth + "1" + "]" * depth)
+    levels = 0
+    while isinstance(value, list):
+        (value,) = value
+        levels += 1
     assert isinstance(value, Unknown)
     assert "nested too deeply" in value.reason
+    assert 10 < levels < depth
 
 
 def test_moderate_nesting_is_evaluated(tf: Tf) -> None:

@@ -46,9 +46,13 @@ def evaluate_body(
 
 def _body(ev: Evaluator, body: Body, spans: Spans, where: _Where) -> dict[str, object]:
     result: dict[str, object] = {}
+    static = len(where.path) >= 2 and where.path[-2] == "lifecycle"
     for attribute in body.attributes:
         key = (*where.path, attribute.name)
-        result[attribute.name] = ev.value(attribute.expr)
+        if static and attribute.name == "ignore_changes":
+            result[attribute.name] = _attribute_names(attribute.expr)
+        else:
+            result[attribute.name] = ev.value(attribute.expr)
         spans.add(key, attribute.line, attribute.end_line)
         element_spans(attribute.expr, key, spans, 0)
     for block in body.blocks:
@@ -56,6 +60,8 @@ def _body(ev: Evaluator, body: Body, spans: Spans, where: _Where) -> dict[str, o
             result[block.type] = Unknown("blocks are nested too deeply", text(block.node)[:80])
         elif block.type == "dynamic" and block.labels:
             _dynamic(ev, block, result, spans, where)
+            if result.get(block.labels[0]) == []:
+                del result[block.labels[0]]
         else:
             target = _target(result, block.type)
             if target is not None:
@@ -63,6 +69,16 @@ def _body(ev: Evaluator, body: Body, spans: Spans, where: _Where) -> dict[str, o
                 spans.add(inner.path, block.line, block.end_line)
                 target.append(_body(ev, block.body, spans, inner))
     return result
+
+
+def _attribute_names(expr: Node) -> object:
+    """``ignore_changes = [tags, name]`` names attributes, it is not evaluated: the texts."""
+    node = expr
+    while node.type in ("expression", "collection_value") and node.child_count == 1:
+        node = node.children[0]
+    if node.type == "tuple":
+        return [text(c).strip() for c in node.children if c.type == "expression"]
+    return text(expr).strip()
 
 
 def _target(result: dict[str, object], name: str) -> list[object] | None:

@@ -41,7 +41,11 @@ def call(ev: Evaluator, node: Node) -> object:
     arg_nodes = [c for c in arguments.children if c.type == "expression"] if arguments else []
     expand = arguments is not None and any(c.type == "ellipsis" for c in arguments.children)
     if name in ("try", "can") and not expand:
-        return _try(ev, node, arg_nodes) if name == "try" else _can(ev, node, arg_nodes)
+        ev.budget.strict += 1
+        try:
+            return _try(ev, node, arg_nodes) if name == "try" else _can(ev, node, arg_nodes)
+        finally:
+            ev.budget.strict -= 1
     function = FUNCTIONS.get(name)
     if function is None and name != "file":
         values = [ev.value(a) for a in arg_nodes]

@@ -45,12 +45,17 @@ class Context(Protocol):
 
 
 class Budget:
-    """The evaluation depth shared by every evaluator of one module (mutable, per parse)."""
+    """Evaluation state shared by every evaluator of one module (mutable, per parse).
 
-    __slots__ = ("depth",)
+    ``depth`` guards against deep recursion; ``strict`` counts the enclosing ``try``/``can``
+    calls, inside which an error anywhere must reach the call instead of becoming an Unknown.
+    """
+
+    __slots__ = ("depth", "strict")
 
     def __init__(self) -> None:
         self.depth = 0
+        self.strict = 0
 
 
 class Evaluator:
@@ -91,6 +96,10 @@ class Evaluator:
             return Unknown(reason=str(exc), source=text(node))
         except RecursionError:
             return Unknown(reason="expression is nested too deeply", source=text(node))
+
+    def element(self, node: Node) -> object:
+        """A collection element: an error in it makes only the element Unknown (outside try)."""
+        return self.eval(node) if self.budget.strict else self.value(node)
 
     def seq(self, nodes: Sequence[Node]) -> object:
         """A primary expression followed by attribute, index and splat steps."""
@@ -134,7 +143,7 @@ def _literal(ev: Evaluator, node: Node) -> object:
 
 
 def _tuple(ev: Evaluator, node: Node) -> object:
-    return [ev.eval(c) for c in node.children if c.type == "expression"]
+    return [ev.element(c) for c in node.children if c.type == "expression"]
 
 
 def _object(ev: Evaluator, node: Node) -> object:
@@ -147,7 +156,7 @@ def _object(ev: Evaluator, node: Node) -> object:
         if len(exprs) != 2:
             raise EvalError("malformed object element")
         key = object_key(ev, exprs[0])
-        value = ev.eval(exprs[1])
+        value = ev.element(exprs[1])
         if isinstance(key, Unknown):
             unknown_keys.extend((key, value))
         elif key in result:

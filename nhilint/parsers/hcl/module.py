@@ -81,10 +81,12 @@ class ModuleContext:
         if key in self._active:
             return Unknown(f"{key} refers to itself", key, (Ref(key, (), self.module),))
         self._active.add(key)
+        strict, self._budget.strict = self._budget.strict, 0  # the same value from any caller
         try:
             value = compute()
         finally:
             self._active.discard(key)
+            self._budget.strict = strict
         self._memo[key] = value
         return value
 
