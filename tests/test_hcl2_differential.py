@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import hcl2
@@ -52,7 +52,7 @@ def _oracle(file: Path) -> dict[str, object]:
     return loaded
 
 
-@lru_cache(maxsize=None)
+@cache
 def _module(directory: Path) -> Model:
     return parse_module(directory)
 
