@@ -8,7 +8,7 @@ from hcl_helpers import Tf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nhilint.model import Diagnostic, Model
+from nhilint.model import Diagnostic, Model, Unknown, is_known
 from nhilint.parsers import discover_modules, parse_module
 from nhilint.parsers.hcl import source
 
@@ -203,3 +203,48 @@ def test_random_text_never_raises(tmp_path: Path, text: str) -> None:
     (directory / "main.tf").write_text(text, encoding="utf-8", errors="surrogatepass")
     model = parse_module(directory)
     assert all("internal error" not in d.message for d in model.diagnostics)
+
+
+def _doubling(template: str, levels: int = 64) -> str:
+    lines = ['  l0 = "ab"'] + [
+        f"  l{i} = {template.format(p=f'local.l{i - 1}')}" for i in range(1, levels)
+    ]
+    return "locals {\n" + "\n".join(lines) + "\n}\n"
+
+
+def test_string_doubling_through_locals_is_bounded(tf: Tf) -> None:
+    value = tf.value("local.l63", _doubling('"${{{p}}}${{{p}}}"'))
+    assert isinstance(value, Unknown)
+    assert "too long" in value.reason
+
+
+def test_list_doubling_through_locals_is_bounded(tf: Tf) -> None:
+    extra = _doubling("[{p}, {p}]")
+    value = tf.value("[local.l63, jsonencode(local.l63), length(flatten(local.l63))]", extra)
+    assert isinstance(value, list)
+    assert not is_known(value[0])
+    assert isinstance(value[1], Unknown)
+    assert isinstance(value[2], Unknown)
+
+
+def test_nested_loops_are_bounded(tf: Tf) -> None:
+    value = tf.value(
+        "[for a in range(1024) : [for b in range(1024) : [for c in range(1024) : c]]]"
+    )
+    assert isinstance(value, Unknown)
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        'replace(local.s, "", local.s)',
+        'format("%999999999d", 1)',
+        "indent(100000000, local.s)",
+        'join(local.s, [for i in range(1024) : local.s])',
+        'split("", local.s)',
+    ],
+)
+def test_string_functions_are_bounded(tf: Tf, expr: str) -> None:
+    extra = 'locals {\n  s = "${join("\\n", [for i in range(1024) : "abcdefghij"])}"\n}\n'
+    value = tf.value(f"length({expr})", extra)
+    assert isinstance(value, Unknown) or value < 5_000_000

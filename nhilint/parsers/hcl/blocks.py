@@ -13,7 +13,7 @@ from nhilint.parsers.hcl.evaluator import Evaluator
 from nhilint.parsers.hcl.forexpr import iterate
 from nhilint.parsers.hcl.syntax import Block, Body, Node, line, text
 from nhilint.parsers.hcl.syntax import end_line as last_line
-from nhilint.parsers.hcl.values import FAILURES, extend_ref, refs_of
+from nhilint.parsers.hcl.values import FAILURES, bounded, extend_ref, refs_of, within_limits
 
 #: Blocks nested deeper than this are not read (a guard against hostile input).
 MAX_BLOCK_DEPTH = 32
@@ -52,7 +52,7 @@ def _body(ev: Evaluator, body: Body, spans: Spans, where: _Where) -> dict[str, o
         if static and attribute.name == "ignore_changes":
             result[attribute.name] = _attribute_names(attribute.expr)
         else:
-            result[attribute.name] = ev.value(attribute.expr)
+            result[attribute.name] = bounded_value(ev, attribute.expr)
         spans.add(key, attribute.line, attribute.end_line)
         element_spans(attribute.expr, key, spans, 0)
     for block in body.blocks:
@@ -69,6 +69,12 @@ def _body(ev: Evaluator, body: Body, spans: Spans, where: _Where) -> dict[str, o
                 spans.add(inner.path, block.line, block.end_line)
                 target.append(_body(ev, block.body, spans, inner))
     return result
+
+
+def bounded_value(ev: Evaluator, expr: Node) -> object:
+    """The value of an attribute, or an Unknown when it is too large to hand on."""
+    value = ev.value(expr)
+    return value if within_limits(value) else bounded(value, text(expr))
 
 
 def _attribute_names(expr: Node) -> object:

@@ -25,7 +25,9 @@ from nhilint.parsers.hcl.values import (
 )
 
 #: The deepest expression nesting evaluated (a guard against RecursionError).
-MAX_DEPTH = 100
+MAX_DEPTH = 64
+#: The most expression nodes evaluated for one module (a guard against runaway loops).
+MAX_STEPS = 2_000_000
 
 
 class Context(Protocol):
@@ -47,14 +49,16 @@ class Context(Protocol):
 class Budget:
     """Evaluation state shared by every evaluator of one module (mutable, per parse).
 
-    ``depth`` guards against deep recursion; ``strict`` counts the enclosing ``try``/``can``
-    calls, inside which an error anywhere must reach the call instead of becoming an Unknown.
+    ``depth`` guards against deep recursion and ``steps`` against runaway work; ``strict``
+    counts the enclosing ``try``/``can`` calls, inside which an error anywhere must reach the
+    call instead of becoming an Unknown.
     """
 
-    __slots__ = ("depth", "strict")
+    __slots__ = ("depth", "steps", "strict")
 
     def __init__(self) -> None:
         self.depth = 0
+        self.steps = 0
         self.strict = 0
 
 
@@ -77,6 +81,9 @@ class Evaluator:
         budget = self.budget
         if budget.depth >= MAX_DEPTH:
             raise NotEvaluated("expression is nested too deeply")
+        budget.steps += 1
+        if budget.steps > MAX_STEPS:
+            raise NotEvaluated("evaluation budget of the module is exhausted")
         handler = _HANDLERS.get(node.type)
         if handler is None:
             raise EvalError(f"unexpected {node.type!r} in expression")

@@ -10,6 +10,7 @@ from nhilint.parsers.hcl.syntax import Node, text
 from nhilint.parsers.hcl.values import (
     FAILURES,
     EvalError,
+    NotEvaluated,
     TfSet,
     extend_ref,
     first_unknown,
@@ -17,6 +18,7 @@ from nhilint.parsers.hcl.values import (
     to_str,
     type_name,
     unknown_from,
+    within_limits,
 )
 
 if TYPE_CHECKING:
@@ -78,6 +80,8 @@ def for_tuple(ev: Evaluator, node: Node) -> object:
             return _unknown(ev, node, spec, keep)
         if keep:
             result.append(inner.eval(spec.exprs[0]))
+    if not within_limits(result):
+        raise NotEvaluated("for expression result is too large")
     return result
 
 
@@ -100,6 +104,8 @@ def for_object(ev: Evaluator, node: Node) -> object:
         if first_unknown(new_key) is not None:
             return unknown_from(text(node), [new_key, collection])
         _put(result, to_str(new_key), inner.eval(spec.exprs[1]), spec.grouping)
+    if not within_limits(result):
+        raise NotEvaluated("for expression result is too large")
     return result
 
 

@@ -13,6 +13,7 @@ from nhilint.parsers.hcl.values import (
     EvalError,
     NotEvaluated,
     TfSet,
+    check_count,
     equal,
     first_unknown,
     json_text,
@@ -24,7 +25,7 @@ from nhilint.parsers.hcl.values import (
     to_num,
     to_str,
     type_name,
-    value_depth,
+    within_limits,
 )
 
 
@@ -38,12 +39,23 @@ def jsonencode(args: list[object]) -> object:
 
 def jsondecode(args: list[object]) -> object:
     try:
-        value = json.loads(to_str(args[0]))
+        value = json.loads(to_str(args[0]), parse_float=_finite, parse_constant=_no_constant)
     except (ValueError, RecursionError) as exc:
         raise EvalError(f"invalid JSON: {exc}") from None
-    if value_depth(value) > MAX_VALUE_DEPTH:
-        raise NotEvaluated("JSON value is nested too deeply")
+    if not within_limits(value):
+        raise NotEvaluated("JSON value is too large or too deeply nested")
     return value
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"number {text} is out of range")
+    return number
+
+
+def _no_constant(text: str) -> object:
+    raise ValueError(f"{text} is not valid JSON")
 
 
 def merge(args: list[object]) -> object:
@@ -55,6 +67,7 @@ def merge(args: list[object]) -> object:
 
 
 def concat(args: list[object]) -> object:
+    check_count(sum(len(to_list(arg)) for arg in args))
     return [item for arg in args for item in to_list(arg)]
 
 
@@ -101,6 +114,7 @@ def _flatten_into(items: list[object], result: list[object], depth: int) -> None
             _flatten_into(item, result, depth + 1)
         else:
             result.append(item)
+            check_count(len(result))
 
 
 def _key(value: object) -> object:

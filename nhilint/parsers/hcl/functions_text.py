@@ -14,6 +14,8 @@ from nhilint.parsers.hcl.function_table import Function, fixed, variadic
 from nhilint.parsers.hcl.values import (
     EvalError,
     NotEvaluated,
+    check_count,
+    check_length,
     json_text,
     to_bool,
     to_int,
@@ -45,6 +47,7 @@ def format_(args: list[object]) -> object:
         pieces.append(_pad(match, _verb(match, values[position])))
         position += 1
     pieces.append(spec[last:])
+    check_length(sum(map(len, pieces)))
     if position < len(values) and not any(m["arg"] for m in _VERB.finditer(spec)):
         raise EvalError("format: too many arguments for the format string")
     return "".join(pieces)
@@ -52,6 +55,8 @@ def format_(args: list[object]) -> object:
 
 def _verb(match: re.Match[str], value: object) -> str:
     verb, precision = match["verb"], match["prec"]
+    if precision and int(precision) > 1000:
+        raise NotEvaluated("format precision is too large")
     if verb in "vs":
         if verb == "v" and (isinstance(value, (list, dict)) or value is None):
             return json_text(value) if value is not None else "null"
@@ -74,6 +79,7 @@ def _verb(match: re.Match[str], value: object) -> str:
 
 def _pad(match: re.Match[str], text: str) -> str:
     width = int(match["width"] or 0)
+    check_length(width)
     if len(text) >= width:
         return text
     flags = match["flags"]
@@ -100,11 +106,14 @@ def formatlist(args: list[object]) -> object:
 
 def join(args: list[object]) -> object:
     separator = to_str(args[0])
-    return separator.join(to_str(item) for arg in args[1:] for item in to_list(arg))
+    items = [to_str(item) for arg in args[1:] for item in to_list(arg)]
+    check_length(sum(map(len, items)) + len(separator) * len(items))
+    return separator.join(items)
 
 
 def split(args: list[object]) -> object:
     separator, text = to_str(args[0]), to_str(args[1])
+    check_count(len(text) if separator == "" else text.count(separator) + 1)
     return list(text) if separator == "" else text.split(separator)
 
 
@@ -112,6 +121,8 @@ def replace(args: list[object]) -> object:
     text, old, new = (to_str(a) for a in args)
     if len(old) > 1 and old.startswith("/") and old.endswith("/"):
         raise NotEvaluated("replace with a regular expression is not evaluated")
+    matches = len(text) + 1 if old == "" else text.count(old)
+    check_length(len(text) + matches * len(new))
     return text.replace(old, new)
 
 
@@ -206,7 +217,9 @@ def _hash(name: str) -> Function:
 
 
 def _indent(args: list[object]) -> object:
-    return to_str(args[1]).replace("\n", "\n" + " " * to_int(args[0]))
+    text, spaces = to_str(args[1]), to_int(args[0])
+    check_length(len(text) + text.count("\n") * max(spaces, 0))
+    return text.replace("\n", "\n" + " " * spaces)
 
 
 TABLE: Mapping[str, Function] = {

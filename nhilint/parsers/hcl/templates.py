@@ -11,6 +11,7 @@ from nhilint.parsers.hcl.template_text import Part, Template, for_parts, if_bran
 from nhilint.parsers.hcl.values import (
     FAILURES,
     EvalError,
+    check_length,
     first_unknown,
      to_bool,
     to_str,
@@ -68,6 +69,7 @@ def _render(ev: Evaluator, template: Template, parts: list[Part]) -> str | Unkno
             pieces.append(value)
     if unknowns:
         return unknown_from("", unknowns)
+    check_length(sum(map(len, pieces)))
     return "".join(pieces)
 
 
@@ -118,6 +120,7 @@ def _for(ev: Evaluator, template: Template, node: Node) -> str | Unknown:
             pieces.append(rendered)
     if unknowns:
         return unknown_from(text(node), unknowns)
+    check_length(sum(map(len, pieces)))
     return "".join(pieces)
 
 

@@ -10,7 +10,7 @@ from nhilint.model import Diagnostic, Unknown
 from nhilint.parsers.hcl import syntax
 from nhilint.parsers.hcl.evaluator import Evaluator
 from nhilint.parsers.hcl.source import PARSE_ERROR, display_path, parse_source, read_bytes
-from nhilint.parsers.hcl.values import MAX_VALUE_DEPTH, value_depth
+from nhilint.parsers.hcl.values import bounded, within_limits
 
 
 class VariableValues(NamedTuple):
@@ -76,7 +76,7 @@ def _hcl_values(
     if root is None:
         return
     for attribute in syntax.read_body(root).attributes:
-        values[attribute.name] = ev.value(attribute.expr)
+        values[attribute.name] = bounded(ev.value(attribute.expr), attribute.name)
 
 
 def _json_values(
@@ -87,7 +87,8 @@ def _json_values(
     except (ValueError, RecursionError) as exc:
         diagnostics.append(Diagnostic(PARSE_ERROR, shown, 1, f"invalid JSON: {exc}"))
         return
-    if not isinstance(decoded, dict) or value_depth(decoded) > MAX_VALUE_DEPTH:
-        diagnostics.append(Diagnostic(PARSE_ERROR, shown, 1, "tfvars JSON must be an object"))
+    if not isinstance(decoded, dict) or not within_limits(decoded):
+        message = "tfvars JSON must be an object of reasonable size"
+        diagnostics.append(Diagnostic(PARSE_ERROR, shown, 1, message))
         return
     values.update(decoded)

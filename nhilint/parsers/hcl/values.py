@@ -15,6 +15,10 @@ from nhilint.model import Ref, Unknown
 
 #: The deepest nesting of values the evaluator builds or accepts (jsondecode, variables).
 MAX_VALUE_DEPTH = 100
+#: The most nodes a value may have (a guard against values that double through locals).
+MAX_VALUE_NODES = 200_000
+#: The longest string the evaluator builds.
+MAX_STRING = 4 * 1024 * 1024
 
 
 class EvalError(Exception):
@@ -34,16 +38,27 @@ class TfSet(list):  # type: ignore[type-arg]
 
 
 def walk_unknowns(value: object) -> Iterator[Unknown]:
-    """Every :class:`Unknown` inside ``value``, depth first, in order."""
+    """Every :class:`Unknown` inside ``value``, depth first, in order.
+
+    A value too large to walk yields one last Unknown saying so (so it is never taken as known).
+    """
     stack = [value]
+    budget = MAX_VALUE_NODES
     while stack:
         item = stack.pop()
+        budget -= 1
+        if budget < 0:
+            yield TOO_LARGE
+            return
         if isinstance(item, Unknown):
             yield item
         elif isinstance(item, list):
             stack.extend(reversed(item))
         elif isinstance(item, dict):
             stack.extend(reversed(list(item.values())))
+
+
+TOO_LARGE = Unknown(reason="value is too large to evaluate")
 
 
 def first_unknown(value: object) -> Unknown | None:
@@ -204,26 +219,51 @@ def equal(left: object, right: object) -> bool:
     return type(left) is type(right) and left == right
 
 
-def value_depth(value: object, limit: int = MAX_VALUE_DEPTH) -> int:
-    """The nesting depth of ``value``, counting no further than ``limit + 1``."""
+def within_limits(value: object) -> bool:
+    """True when ``value`` has at most MAX_VALUE_NODES nodes and MAX_VALUE_DEPTH levels."""
+    if not isinstance(value, (list, dict)):
+        return True
     stack: list[tuple[object, int]] = [(value, 1)]
-    deepest = 0
+    budget = MAX_VALUE_NODES
     while stack:
         item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if depth > limit:
-            return depth
-        children = item if isinstance(item, list) else (
-            item.values() if isinstance(item, dict) else ()
-        )
-        stack.extend((child, depth + 1) for child in children)
-    return deepest
+        budget -= 1
+        if budget < 0 or depth > MAX_VALUE_DEPTH:
+            return False
+        if isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+    return True
+
+
+def bounded(value: object, source: str = "") -> object:
+    """``value``, or an Unknown when it is too large or too deeply nested to hand on."""
+    if within_limits(value):
+        return value
+    return Unknown(reason="value is too large or too deeply nested", source=source)
+
+
+def check_length(length: int) -> None:
+    if length > MAX_STRING:
+        raise NotEvaluated(f"string of {length} characters is too long")
+
+
+def check_count(count: int) -> None:
+    if count > MAX_VALUE_NODES:
+        raise NotEvaluated(f"collection of {count} elements is too large")
 
 
 def json_text(value: object) -> str:
     """``jsonencode`` of a known value, byte for byte like Terraform (sorted keys, HTML-safe)."""
-    text = json.dumps(_json_ready(value), separators=(",", ":"), sort_keys=True,
-                      ensure_ascii=False, allow_nan=False)
+    if not within_limits(value):
+        raise NotEvaluated("value is too large to encode")
+    try:
+        text = json.dumps(_json_ready(value), separators=(",", ":"), sort_keys=True,
+                          ensure_ascii=False, allow_nan=False)
+    except ValueError as exc:
+        raise EvalError(f"cannot encode as JSON: {exc}") from None
+    check_length(len(text))
     for char, escape in _JSON_ESCAPES:
         text = text.replace(char, escape)
     return text

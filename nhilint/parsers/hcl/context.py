@@ -1,0 +1,143 @@
+"""What expressions of one module may ask: ``var.*``, ``local.*`` and ``file()``.
+
+Values are computed on first use and memoised.  Before a local is computed, the locals it names
+are computed first (in dependency order), so a long chain of locals never recurses deeply; a
+cycle of locals is an Unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from functools import partial
+from pathlib import Path
+from typing import NamedTuple
+
+from nhilint.model import Ref, Unknown
+from nhilint.parsers.hcl.evaluator import Budget, Evaluator
+from nhilint.parsers.hcl.source import display_path, read_bytes
+from nhilint.parsers.hcl.syntax import Attribute, Block
+from nhilint.parsers.hcl.types import convert, read_type
+from nhilint.parsers.hcl.values import bounded
+
+_LOCAL_NAME = re.compile(rb"\blocal\.([A-Za-z_][A-Za-z0-9_-]*)")
+
+
+#: ``file()`` reads at most this much.
+MAX_READ_FILE = 1024 * 1024
+
+
+class Declarations(NamedTuple):
+    """The top-level blocks of a module, each with the file it is written in."""
+
+    variables: dict[str, Block]
+    locals: dict[str, Attribute]
+    objects: list[tuple[Block, str]]
+
+
+class ModuleContext:
+    """Answers ``var.*``, ``local.*`` and ``file()`` for one module, lazily and memoised."""
+
+    def __init__(
+        self, module: str, directory: Path, declarations: Declarations,
+        values: Mapping[str, object],
+    ) -> None:
+        self.module = module
+        self.directory = directory
+        self.path_module = display_path(directory)
+        self._declarations = declarations
+        self._values = values
+        self._memo: dict[str, object] = {}
+        self._active: set[str] = set()
+        self._budget = Budget()
+
+    def evaluator(self) -> Evaluator:
+        return Evaluator(self, None, self._budget)
+
+    def variable(self, name: str) -> object:
+        return self._cached(f"var.{name}", partial(self._variable, name))
+
+    def local(self, name: str) -> object:
+        key = f"local.{name}"
+        if key not in self._memo and key not in self._active:
+            for dependency in self._dependencies_first(name):
+                self._cached(f"local.{dependency}", partial(self._local, dependency))
+        return self._cached(key, partial(self._local, name))
+
+    def read_file(self, path: str) -> str | None:
+        candidate = Path(path)
+        if candidate.is_absolute():
+            return None
+        prefix = self.path_module.rstrip("/") + "/"
+        if self.path_module == "." or not path.startswith(prefix):
+            candidate = self.directory / candidate
+        data, _, _ = read_bytes(candidate, MAX_READ_FILE)
+        return data.decode("utf-8") if data is not None else None
+
+    def _cached(self, key: str, compute: Callable[[], object]) -> object:
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._active:
+            return Unknown(f"{key} refers to itself", key, (Ref(key, (), self.module),))
+        self._active.add(key)
+        budget = self._budget
+        saved = budget.strict, budget.depth
+        budget.strict = budget.depth = 0  # the same value whoever asks first
+        try:
+            value = bounded(compute(), key)
+        finally:
+            self._active.discard(key)
+            budget.strict, budget.depth = saved
+        self._memo[key] = value
+        return value
+
+    def _variable(self, name: str) -> object:
+        block = self._declarations.variables.get(name)
+        ref = (Ref(f"var.{name}", (), self.module),)
+        if block is None:
+            return Unknown(f"var.{name} is not declared", f"var.{name}", ref)
+        body = block.body
+        default = body.attribute("default")
+        if name in self._values:
+            value = self._values[name]
+        elif default is not None:
+            value = self.evaluator().value(default.expr)
+        else:
+            return Unknown(f"var.{name} has no value", f"var.{name}", ref)
+        declared = body.attribute("type")
+        if declared is None:
+            return value
+        try:
+            return convert(value, read_type(declared.expr), self.evaluator().value)
+        except Exception as exc:  # a value that does not fit its type
+            return Unknown(f"var.{name} does not match its type: {exc}", f"var.{name}", ref)
+
+    def _local(self, name: str) -> object:
+        attribute = self._declarations.locals.get(name)
+        if attribute is None:
+            return Unknown(f"local.{name} is not defined", f"local.{name}")
+        return self.evaluator().value(attribute.expr)
+
+    def _dependencies_first(self, name: str) -> list[str]:
+        """The locals ``name`` needs that are not computed yet, dependencies before dependents."""
+        order: list[str] = []
+        seen: set[str] = set()
+        stack: list[tuple[str, bool]] = [(name, False)]
+        while stack:
+            current, finished = stack.pop()
+            if finished:
+                order.append(current)
+                continue
+            if current in seen or f"local.{current}" in self._memo:
+                continue
+            seen.add(current)
+            stack.append((current, True))
+            stack.extend((d, False) for d in self._names_used(current))
+        return order[:-1]
+
+    def _names_used(self, name: str) -> list[str]:
+        attribute = self._declarations.locals.get(name)
+        if attribute is None:
+            return []
+        source = attribute.expr.text or b""
+        return [m.decode() for m in _LOCAL_NAME.findall(source)]
