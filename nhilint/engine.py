@@ -112,7 +112,7 @@ def _analyse(
 
 
 def finding(rule: Rule, hit: Hit) -> Finding:
-    resources = dict.fromkeys([hit.resource, *(e.resource for e in hit.evidence)])
+    resources = dict.fromkeys([hit.resource, *(e.resource for e in hit.evidence), *hit.chain])
     digest = hashlib.sha256(f"{rule.id}\0{hit.resource}\0{hit.kind}".encode()).hexdigest()
     return Finding(
         rule=rule.id,

@@ -52,6 +52,8 @@ class Hit(NamedTuple):
     evidence: tuple[Evidence, ...] = ()
     kind: str = ""
     severity: Severity | None = None
+    #: further resources of the evidence chain (attachments, memberships) beyond the evidence
+    chain: tuple[str, ...] = ()
 
 
 CheckFn = Callable[[Graph, Settings], Iterator[Hit]]

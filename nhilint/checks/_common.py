@@ -26,6 +26,10 @@ class Candidate(NamedTuple):
     def summary(self) -> str:
         return describe_grants(self.grants)
 
+    @property
+    def chain(self) -> tuple[str, ...]:
+        return chain_of(self.grants)
+
 
 def candidates(graph: Graph, automation: bool | None = True) -> Iterator[Candidate]:
     for principal in graph.principals:
@@ -41,6 +45,11 @@ def describe_grants(grants: Iterable[AlteringGrant], limit: int = 2) -> str:
     return "; ".join(texts[:limit]) + more
 
 
+def chain_of(grants: Iterable[AlteringGrant]) -> tuple[str, ...]:
+    """Every resource that makes the grants hold, in order, once each."""
+    return tuple(dict.fromkeys(a for g in grants for a in g.grant.chain))
+
+
 def principal_evidence(principal: Principal) -> tuple[Evidence, ...]:
     if principal.span is None:
         return ()
@@ -52,6 +61,7 @@ def grant_evidence(grants: Iterable[AlteringGrant]) -> tuple[Evidence, ...]:
     found = []
     for item in grants:
         statement, grant = item.statement, item.grant
-        via = " via " + " -> ".join(grant.chain) if grant.chain else ""
+        links = [a for a in grant.chain if a != statement.written_in]
+        via = " via " + " -> ".join(links) if links else ""
         found.append(Evidence(statement.written_in, statement.span, statement.describe() + via))
     return tuple(dict.fromkeys(found))

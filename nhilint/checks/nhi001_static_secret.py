@@ -65,4 +65,5 @@ def static_secret(graph: Graph, settings: Settings) -> Iterator[Hit]:
             + grant_evidence(found.grants)
             + tuple(Evidence(c.address, c.span, f"persistent {c.kind}") for c in secrets),
             kind="static-secret",
+            chain=found.chain,
         )

@@ -33,6 +33,7 @@ def no_owner(graph: Graph, settings: Settings) -> Iterator[Hit]:
     ```
 
     ## Use instead
+    Tag the principal with its owning team:
     ```hcl
     resource "aws_iam_role" "deployer" {
       name               = "deployer"
@@ -62,4 +63,5 @@ def no_owner(graph: Graph, settings: Settings) -> Iterator[Hit]:
             f"({found.summary}) and has no owner: {owner.source}",
             principal_evidence(found.principal) + grant_evidence(found.grants),
             kind="no-owner",
+            chain=found.chain,
         )

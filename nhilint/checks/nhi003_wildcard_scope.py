@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from nhilint.checks._common import (
     OWASP,
     candidates,
+    chain_of,
     describe_grants,
     grant_evidence,
     principal_evidence,
@@ -81,4 +82,5 @@ def wildcard_scope(graph: Graph, settings: Settings) -> Iterator[Hit]:
             principal_evidence(found.principal) + grant_evidence(wide),
             kind="wildcard-scope",
             severity=Severity.CRITICAL if org else None,
+            chain=chain_of(wide),
         )

@@ -39,6 +39,7 @@ def no_expiry(graph: Graph, settings: Settings) -> Iterator[Hit]:
     ```
 
     ## Use instead
+    Bound the grant in time with an `aws:CurrentTime` condition:
     ```hcl
     statement {
       actions   = ["iam:CreateRole", "iam:AttachRolePolicy"]
@@ -79,4 +80,5 @@ def no_expiry(graph: Graph, settings: Settings) -> Iterator[Hit]:
             + grant_evidence(endless)
             + tuple(Evidence(c.address, c.span, f"{c.kind} without rotation") for c in stale),
             kind="no-expiry",
+            chain=found.chain,
         )

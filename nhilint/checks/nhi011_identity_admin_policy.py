@@ -51,6 +51,7 @@ def identity_admin_policy(graph: Graph, settings: Settings) -> Iterator[Hit]:
     ```
 
     ## Use instead
+    Name the actions and the resources they may change:
     ```hcl
     resource "aws_iam_policy" "deploy" {
       policy = jsonencode({

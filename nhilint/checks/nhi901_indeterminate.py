@@ -34,8 +34,17 @@ def indeterminate(graph: Graph, settings: Settings) -> Iterator[Hit]:
     ```
 
     ## Use instead
-    Declare the principal in the scanned code, give it recognisable tags or name, or scan the
-    Terraform plan, where computed values are resolved.
+    Declare the principal in the scanned code (or give it a recognisable name), or scan the
+    Terraform plan, where computed values are resolved:
+    ```hcl
+    resource "aws_iam_user" "someone" {
+      name = "deploy-bot"
+    }
+    resource "aws_iam_user_policy_attachment" "x" {
+      user       = aws_iam_user.someone.name
+      policy_arn = "arn:aws:iam::aws:policy/IAMFullAccess"
+    }
+    ```
 
     ## References
     - DESIGN.md: unknown values are reported as indeterminate, never as pass
@@ -66,7 +75,7 @@ def _unknown_policies(graph: Graph, principal: Principal) -> Iterator[Hit]:
     for grant in graph.grants_of(principal):
         policy = grant.policy
         unknown = policy.unknown or next(
-            (u for s in policy.statements if s.allows for u in s.unknown), ""
+            (u for s in policy.statements if s.effect != "Deny" for u in s.undecided), ""
         )
         if unknown:
             yield Hit(

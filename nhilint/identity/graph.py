@@ -56,6 +56,17 @@ class Statement:
         return self.effect == "Allow"
 
     @property
+    def undecided(self) -> tuple[str, ...]:
+        """Unknown parts that could change a verdict on this statement.
+
+        Unknown actions, effect or conditions always could; unknown resources only matter
+        when the statement alters identity (they decide whether its scope is unbounded).
+        """
+        if self.altering:
+            return self.unknown
+        return tuple(u for u in self.unknown if not u.startswith(("Resource", "NotResource")))
+
+    @property
     def takes_back(self) -> bool:
         """An unconditional Deny on every resource: it removes actions wherever granted."""
         return self.effect == "Deny" and self.wildcard_resources and not self.conditions

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from nhilint.model import Ref, Resource, Unknown
@@ -25,6 +26,23 @@ def text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def template_shape(value: object, placeholder: str = "X") -> str:
+    """A string, or a string template with its unknown interpolations as ``placeholder``.
+
+    ``"arn:aws:iam::${var.account}:role/*"`` -> ``arn:aws:iam::X:role/*``; anything else
+    unknown -> ``""``.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Unknown) and _is_template(value.source):
+        return re.sub(r"\$\{[^}]*\}", placeholder, value.source[1:-1])
+    return ""
+
+
+def _is_template(source: str) -> bool:
+    return len(source) >= 2 and source[0] == source[-1] == '"' and "\n" not in source
 
 
 def first_block(resource: Resource, name: str) -> Mapping[str, object]:

@@ -48,8 +48,8 @@ def _finding(finding: Finding, rule: Rule | None, read: LineReader) -> Iterator[
 
 def fix_hint(rule: Rule) -> str:
     """The first sentence of the rule doc's "Use instead" section."""
-    found = re.search(r"## Use instead\n(.*?)(?:\n```|\n\n|$)", rule.doc, re.S)
-    return " ".join(found.group(1).split()) if found else ""
+    found = re.search(r"## Use instead\n(.*?)(?:```|\n\n|$)", rule.doc, re.S)
+    return " ".join(found.group(1).split()).rstrip(":") if found else ""
 
 
 def _summary(result: ScanResult) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -10,7 +11,7 @@ from nhilint.identity.aws.document import RawStatement, read_policy
 from nhilint.identity.aws.managed import is_aws_managed_arn, managed_policy
 from nhilint.identity.aws.policy import normalise
 from nhilint.identity.graph import Attachment, Grant, Policy
-from nhilint.identity.values import as_list, text
+from nhilint.identity.values import as_list, template_shape, text
 from nhilint.model import AttrPath, Resource, Span
 
 INLINE = {"aws_iam_user_policy": USER, "aws_iam_role_policy": ROLE, "aws_iam_group_policy": GROUP}
@@ -22,6 +23,7 @@ ATTACH = {
 #: the principal attribute of inline/attachment resources is named after its kind
 ATTR = {USER: "user", ROLE: "role", GROUP: "group"}
 _MULTI = {"users": USER, "roles": ROLE, "groups": GROUP}
+_MANAGED_TEMPLATE = re.compile(r"^arn:[^:]*:iam::aws:policy/([^\0]+)$")
 
 
 class Held(NamedTuple):
@@ -130,11 +132,17 @@ def policy_by_arn(ctx: Context, value: object, span: Span) -> Policy:
     target = ctx.index.referenced(value, "aws_iam_policy")
     if target is not None and target.mode == "managed":
         return customer_policy(ctx, target)
-    arn = _arn_of_data(target) if target is not None else value
+    arn = _arn_of_data(target) if target is not None else _aws_managed_template(value)
     if isinstance(arn, str):
         return _policy_for_arn(ctx, arn, span)
     return Policy(text(value), "unknown", text(value), (), span,
                   unknown=f"the policy ARN is {text(value)}, not known before apply")
+
+
+def _aws_managed_template(value: object) -> object:
+    """``"arn:${partition}:iam::aws:policy/Name"`` is AWS managed ``Name`` in any partition."""
+    found = _MANAGED_TEMPLATE.match(template_shape(value, "\0"))
+    return f"arn:aws:iam::aws:policy/{found.group(1)}" if found else value
 
 
 def _arn_of_data(data: Resource) -> str | None:

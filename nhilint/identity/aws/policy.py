@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from nhilint.identity.aws.actions import ActionCatalog, complement, match_actions
 from nhilint.identity.aws.document import RawStatement
 from nhilint.identity.graph import Statement
-from nhilint.identity.values import as_list, text
+from nhilint.identity.values import as_list, template_shape, text
 from nhilint.model import Unknown
 
 #: services whose every action is about identity: ``svc:*`` on them is an unbounded grant
@@ -47,13 +47,19 @@ def normalise(raw: RawStatement, catalog: ActionCatalog) -> Statement:
     body = raw.body
     unknown: list[str] = []
     effect = body.get("Effect")
+    if not isinstance(effect, str):
+        unknown.append(f"Effect: {text(effect)}")
     not_actions = "NotAction" in body
-    actions = _strings(body.get("NotAction" if not_actions else "Action"), unknown)
+    action_key = "NotAction" if not_actions else "Action"
+    actions = _strings(body.get(action_key), unknown, action_key)
     not_resources = "NotResource" in body
-    resources = _strings(body.get("NotResource" if not_resources else "Resource"), unknown)
+    resource_key = "NotResource" if not_resources else "Resource"
+    resources = _strings(body.get(resource_key), unknown, resource_key)
     known_actions = [a for a in actions if not a.startswith("${")]
     matched = match_actions(known_actions, catalog)
     altering = complement(matched, catalog) if not_actions else matched
+    if not not_resources:
+        altering = _applicable(altering, body.get("Resource"))
     conditions = _conditions(body.get("Condition"), unknown)
     return Statement(
         effect=effect if isinstance(effect, str) else "Unknown",
@@ -74,11 +80,12 @@ def normalise(raw: RawStatement, catalog: ActionCatalog) -> Statement:
     )
 
 
-def _strings(value: object, unknown: list[str]) -> list[str]:
+def _strings(value: object, unknown: list[str], field: str) -> list[str]:
+    """The values as text; each unknown one is noted as ``"<field>: <source>"``."""
     found = []
     for item in as_list(value):
         if isinstance(item, Unknown):
-            unknown.append(text(item))
+            unknown.append(f"{field}: {text(item)}")
         found.append(text(item))
     return found
 
@@ -87,14 +94,16 @@ def _conditions(
     value: object, unknown: list[str]
 ) -> dict[str, Mapping[str, tuple[str, ...]]]:
     if isinstance(value, Unknown):
-        unknown.append(text(value))
+        unknown.append(f"Condition: {text(value)}")
         return {"Unknown": {text(value): ()}}
     if not isinstance(value, dict):
         return {}
     found: dict[str, Mapping[str, tuple[str, ...]]] = {}
     for operator, keys in value.items():
         if isinstance(keys, dict):
-            found[str(operator)] = {str(k): tuple(_strings(v, unknown)) for k, v in keys.items()}
+            found[str(operator)] = {
+                str(k): tuple(_strings(v, unknown, "Condition")) for k, v in keys.items()
+            }
     return found
 
 
@@ -115,17 +124,31 @@ def _unbounded_action(pattern: str) -> bool:
     return action == "*" and service.lower() in IDENTITY_SERVICES
 
 
+def _applicable(actions: frozenset[str], resources: object) -> frozenset[str]:
+    """The actions that can act on at least one of the resources (by the ARN's service).
+
+    ``iam:*`` on ``arn:aws:s3:::bucket/*`` changes no identity.  A resource that is ``*``,
+    unknown, or not an ARN keeps every action (and so does a trust policy, with no resource).
+    """
+    services: set[str] = set()
+    for resource in as_list(resources):
+        shape = template_shape(resource)
+        service = shape.split(":")[2] if shape.startswith("arn:") and shape.count(":") >= 5 else ""
+        if not service or "*" in service or "?" in service:
+            return actions
+        services.add(service.lower())
+    if not services:
+        return actions
+    return frozenset(a for a in actions if _service_of(a) in services)
+
+
+def _service_of(action: str) -> str:
+    service = action.split(":", 1)[0].lower()
+    return "iam" if service == "sts" else service
+
+
 def _any_unbounded(resources: object) -> bool:
-    return any(_unbounded_resource(_shape(r)) for r in as_list(resources))
-
-
-def _shape(value: object) -> str:
-    """A resource pattern with unknown interpolations as ``X`` (``arn:aws:iam::X:role/*``)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Unknown) and value.source.startswith('"') and value.source.endswith('"'):
-        return re.sub(r"\$\{[^}]*\}", "X", value.source[1:-1])
-    return ""
+    return any(_unbounded_resource(template_shape(r)) for r in as_list(resources))
 
 
 def _unbounded_resource(resource: str) -> bool:
