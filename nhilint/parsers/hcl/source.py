@@ -85,6 +85,6 @@ def parse_source(shown: str, data: bytes) -> SourceFile:
         diagnostics = (Diagnostic(PARSE_ERROR, shown, syntax.line(error), message),)
     comments = tuple(
         Comment(shown, syntax.line(node), syntax.text(node).rstrip())
-        for node in syntax.comments(root)
+        for node in syntax.comments(root, data)
     )
     return SourceFile(shown, tree, comments, diagnostics)
