@@ -204,3 +204,20 @@ def test_moderate_nesting_is_evaluated(tf: Tf) -> None:
         assert isinstance(value, list)
         value = value[0]
     assert value == 1
+
+
+def test_unknown_template_directives_keep_refs(tf: Tf) -> None:
+    value = tf.value('"%{ if var.on }${aws_iam_role.a.arn}%{ else }none%{ endif }"',
+                     'variable "on" {}')
+    assert isinstance(value, Unknown)
+    assert value.refs == (Ref("var.on"), Ref("aws_iam_role.a", ("arn",)))
+    value = tf.value('"%{ for r in var.roles }${r}:${aws_iam_role.b.arn}%{ endfor }"',
+                     'variable "roles" {}')
+    assert isinstance(value, Unknown)
+    assert Ref("aws_iam_role.b", ("arn",)) in value.refs
+
+
+def test_empty_and_odd_heredocs(tf: Tf) -> None:
+    assert tf.value("<<EOF\nEOF") == ""
+    assert tf.value("<<-EOF\n  $${x} %%{y}\n  EOF") == "${x} %{y}\n"
+    assert tf.value("<<EOF\n${1 + 1}\nEOF") == "2\n"

@@ -300,3 +300,70 @@ def test_spans_are_relative_to_the_working_directory(tf: Tf) -> None:
     (resource,) = model.resources
     assert resource.span == Span("infra/ci/main.tf", 1, 3)
     assert resource.attribute_spans[("a",)] == Span("infra/ci/main.tf", 2, 2)
+
+
+def test_legacy_quoted_provider_and_unquoted_labels(tf: Tf) -> None:
+    model = tf.model({"main.tf": (
+        'resource "aws_iam_role" "a" {\n  provider = "aws.west"\n}\n'
+        "resource google_service_account b {\n  account_id = \"b\"\n}\n"
+    )})
+    first, second = model.resources
+    assert first.provider == "aws.west"
+    assert (second.address, second.provider) == ("google_service_account.b", "google")
+
+
+def test_for_each_list_of_strings_and_huge_count(tf: Tf) -> None:
+    model = tf.model({"main.tf": (
+        'resource "t_x" "l" {\n  for_each = ["b", "a"]\n  v = each.value\n}\n'
+        'resource "t_x" "big" {\n  count = 100000\n  v = count.index\n}\n'
+    )})
+    assert [r.address for r in model.resources] == ['t_x.l["a"]', 't_x.l["b"]', "t_x.big"]
+    assert isinstance(model.resources[2].attributes["v"], Unknown)
+
+
+def test_nested_dynamic_blocks(tf: Tf) -> None:
+    resource = tf.resource("""
+locals {
+  rules = [{ name = "a", ports = [80, 443] }]
+}
+resource "t_x" "r" {
+  dynamic "rule" {
+    for_each = local.rules
+    content {
+      name = rule.value.name
+      dynamic "port" {
+        for_each = rule.value.ports
+        content {
+          number = port.value
+        }
+      }
+    }
+  }
+  dynamic "empty" {
+    for_each = []
+    content {}
+  }
+}
+""")
+    assert resource.attributes == {
+        "rule": [{"name": "a", "port": [{"number": 80}, {"number": 443}]}],
+    }
+    assert ("rule", 0, "port", 1, "number") in resource.attribute_spans
+
+
+def test_instances_have_their_own_values(tf: Tf) -> None:
+    model = tf.model({"main.tf": """
+locals {
+  users = { ci = { admin = true }, bot = { admin = false } }
+}
+resource "aws_iam_user" "u" {
+  for_each = local.users
+  name     = each.key
+  tags     = { Admin = tostring(each.value.admin) }
+}
+"""})
+    tags = {r.address: r.attributes["tags"] for r in model.resources}
+    assert tags == {
+        'aws_iam_user.u["bot"]': {"Admin": "false"}, 'aws_iam_user.u["ci"]': {"Admin": "true"},
+    }
+    assert all(r.span == Span("main.tf", 5, 9) for r in model.resources)
