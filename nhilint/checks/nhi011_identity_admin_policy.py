@@ -75,7 +75,7 @@ def identity_admin_policy(graph: Graph, settings: Settings) -> Iterator[Hit]:
             yield Hit(
                 policy.address,
                 policy.span,
-                f"policy {policy.address} grants identity-altering actions on every resource "
+                f"policy {policy.label} grants identity-altering actions on every resource "
                 f"({found[0].describe()})",
                 _evidence(found),
                 kind="identity-admin-policy",

@@ -71,13 +71,20 @@ class Statement:
         """An unconditional Deny on every resource: it removes actions wherever granted."""
         return self.effect == "Deny" and self.wildcard_resources and not self.conditions
 
-    def describe(self) -> str:
+    def describe(self, limit: int = 4) -> str:
         """``iam:* on *`` — the statement in a few words, for messages."""
-        actions = ", ".join(self.actions) or "nothing"
-        resources = ", ".join(self.resources) or "nothing"
+        actions = _few(self.actions, limit)
+        resources = _few(self.resources, limit)
         verb = "everything but " if self.not_actions else ""
         where = "everything but " if self.not_resources else ""
         return f"{verb}{actions} on {where}{resources}"
+
+
+def _few(items: tuple[str, ...], limit: int) -> str:
+    if not items:
+        return "nothing"
+    more = f" (+{len(items) - limit} more)" if len(items) > limit else ""
+    return ", ".join(items[:limit]) + more
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,6 +98,13 @@ class Policy:
     span: Span
     managed: bool = False
     unknown: str = ""
+
+    @property
+    def label(self) -> str:
+        """How a reviewer finds it: the resource, and the inline policy's name inside it."""
+        if self.kind == "role-inline":
+            return f'{self.address} (inline policy "{self.name}")'
+        return self.address
 
 
 @dataclasses.dataclass(frozen=True)

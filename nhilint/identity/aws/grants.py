@@ -95,7 +95,9 @@ def _role_policies(ctx: Context, role: Resource) -> Iterator[Held]:
     for i, block in enumerate(as_list(role.get("inline_policy"))):
         if isinstance(block, dict) and block.get("policy") is not None:
             path: AttrPath = ("inline_policy", i, "policy")
-            policy = document_policy(ctx, role, block.get("policy"), path, "inline")
+            policy = document_policy(
+                ctx, role, block.get("policy"), path, "role-inline", block.get("name")
+            )
             yield Held(me, policy, role.address, role.span_of(("inline_policy", i)))
     for i, arn in enumerate(as_list(role.get("managed_policy_arns"))):
         span = role.span_of(("managed_policy_arns", i))
@@ -103,12 +105,13 @@ def _role_policies(ctx: Context, role: Resource) -> Iterator[Held]:
 
 
 def document_policy(
-    ctx: Context, holder: Resource, value: object, path: AttrPath, kind: str
+    ctx: Context, holder: Resource, value: object, path: AttrPath, kind: str,
+    name: object = None,
 ) -> Policy:
     """A policy written in the configuration (JSON, jsonencode, policy document data source)."""
     document = read_policy(value, holder, path, ctx.index)
     statements = tuple(normalise(raw, ctx.catalog) for raw in document.statements)
-    name = holder.get("name")
+    name = holder.get("name") if name is None else name
     span = holder.span if len(path) == 1 else holder.span_of(path[:2])
     return Policy(
         holder.address, kind, name if isinstance(name, str) else holder.name, statements,
