@@ -135,13 +135,16 @@ resource "aws_iam_user" "u" {
 
 def test_unknown_for_each(tf: Tf) -> None:
     model = tf.model({"main.tf": (
-        'resource "aws_iam_role" "r" {\n  for_each = data.x.y.names\n  name = each.key\n}\n'
+        'resource "aws_iam_role" "r" {\n  for_each = data.x.y.names\n  name = each.key\n'
+        '  path = each.value.path\n}\n'
     )})
     (resource,) = model.resources
     assert resource.address == "aws_iam_role.r"
-    name = resource.attributes["name"]
+    name, path = resource.attributes["name"], resource.attributes["path"]
     assert isinstance(name, Unknown)
     assert name.refs == (Ref("data.x.y", ("names",)),)
+    assert isinstance(path, Unknown)
+    assert path.refs == (Ref("data.x.y", ("names", "*", "path")),)
 
 
 def test_dynamic_blocks_expand_when_known(tf: Tf) -> None:

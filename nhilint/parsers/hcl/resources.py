@@ -9,7 +9,7 @@ from nhilint.model import Diagnostic, Mode, Provider, Resource, Span, Unknown
 from nhilint.parsers.hcl.blocks import Spans, evaluate_body
 from nhilint.parsers.hcl.evaluator import Evaluator
 from nhilint.parsers.hcl.syntax import Attribute, Block, text
-from nhilint.parsers.hcl.values import FAILURES, TfSet, first_unknown, to_int
+from nhilint.parsers.hcl.values import FAILURES, TfSet, extend_ref, first_unknown, to_int
 
 #: More instances than this are not expanded (the resource is read once, its key Unknown).
 MAX_INSTANCES = 1000
@@ -58,13 +58,13 @@ def provider_block(ev: Evaluator, block: Block, file: str, module: str) -> Provi
 
 def instances(ev: Evaluator, count: Attribute | None, for_each: Attribute | None) -> list[Instance]:
     if count is not None:
-        return _count(ev.value(count.expr), text(count.expr))
+        return _count(ev.value(count.expr))
     if for_each is not None:
-        return _for_each(ev.value(for_each.expr), text(for_each.expr))
+        return _for_each(ev.value(for_each.expr))
     return [Instance(None, {})]
 
 
-def _count(value: object, source: str) -> list[Instance]:
+def _count(value: object) -> list[Instance]:
     reason = ""
     if isinstance(value, Unknown):
         reason = f"count is not known ({value.reason})"
@@ -81,11 +81,13 @@ def _count(value: object, source: str) -> list[Instance]:
     return [Instance(None, {"count": {"index": index}})]
 
 
-def _for_each(value: object, source: str) -> list[Instance]:
+def _for_each(value: object) -> list[Instance]:
+    """Instances by key; unknown keys give one instance whose ``each.value`` reads any element."""
     keys = _for_each_keys(value)
     if isinstance(keys, str):
         refs = value.refs if isinstance(value, Unknown) else ()
-        each = {"key": Unknown(keys, "each.key", refs), "value": Unknown(keys, "each.value", refs)}
+        key = Unknown(keys, "each.key", refs)
+        each = {"key": key, "value": extend_ref(key, "*", "each.value")}
         return [Instance(None, {"each": each})]
     mapping = value if isinstance(value, dict) else {}
     return [Instance(k, {"each": {"key": k, "value": mapping.get(k, k)}}) for k in keys]
