@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nhilint import __version__
+from nhilint.config import Config, ConfigError, find, load
 from nhilint.engine import Options, RuleError, collect_rules, scan, select_rules
 from nhilint.report import RENDERERS
 from nhilint.result import ScanResult
@@ -34,8 +35,12 @@ def _check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     check.add_argument("--format", choices=sorted(RENDERERS), default="text")
     check.add_argument("--output", type=Path, help="write the report here instead of stdout")
     check.add_argument(
-        "--fail-on", type=_severity, default=Severity.HIGH, metavar="SEVERITY",
+        "--fail-on", type=_severity, default=None, metavar="SEVERITY",
         help="exit 1 when a finding is at or above this severity (default: high)",
+    )
+    check.add_argument(
+        "--config", type=Path, help="config file (default: .nhilint.toml or pyproject.toml "
+        "[tool.nhilint] in the working directory or above)",
     )
     check.add_argument("--select", type=_csv, default=[], help="only these rules (ids, names)")
     check.add_argument("--ignore", type=_csv, default=[], help="skip these rules (ids, names)")
@@ -69,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if ns.command == "rule":
             return _show_rule(ns.id)
         return _check(ns)
-    except RuleError as exc:
+    except (RuleError, ConfigError) as exc:
         print(f"nhilint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
 
@@ -79,13 +84,33 @@ def _check(ns: argparse.Namespace) -> int:
     if missing:
         print(f"nhilint: error: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return EXIT_ERROR
-    result = scan(ns.paths, Options(select=tuple(ns.select), ignore=tuple(ns.ignore)))
+    config = _config(ns)
+    options = Options(
+        select=tuple(ns.select) or config.select,
+        ignore=tuple(ns.ignore) or config.ignore,
+        settings=config.settings,
+    )
+    fail_on = ns.fail_on or _config_severity(config)
+    result = scan(ns.paths, options)
     report = RENDERERS[ns.format](result)
     if ns.output:
         ns.output.write_text(report, encoding="utf-8")
     else:
         sys.stdout.write(report)
-    return exit_code(result, ns.fail_on, ns.strict)
+    return exit_code(result, fail_on, ns.strict)
+
+
+def _config(ns: argparse.Namespace) -> Config:
+    if ns.config is not None and not ns.config.is_file():
+        raise ConfigError(f"no such config file: {ns.config}")
+    return load(ns.config if ns.config is not None else find(Path.cwd()))
+
+
+def _config_severity(config: Config) -> Severity:
+    try:
+        return Severity.parse(config.fail_on or "high")
+    except ValueError as exc:
+        raise ConfigError(f"{config.source}: fail-on: {exc}") from None
 
 
 def exit_code(result: ScanResult, fail_on: Severity, strict: bool) -> int:
