@@ -221,3 +221,11 @@ def test_empty_and_odd_heredocs(tf: Tf) -> None:
     assert tf.value("<<EOF\nEOF") == ""
     assert tf.value("<<-EOF\n  $${x} %%{y}\n  EOF") == "${x} %{y}\n"
     assert tf.value("<<EOF\n${1 + 1}\nEOF") == "2\n"
+
+
+def test_numbers_beyond_python_limits_are_unknown(tf: Tf) -> None:
+    huge = " * ".join(["99999999999999999999"] * 600)
+    value = tf.value(f'"${{{huge}}}"')
+    assert isinstance(value, Unknown)
+    assert "too large" in value.reason
+    assert tf.value(" + ".join(["1"] * 600)) == 600

@@ -103,6 +103,8 @@ class Evaluator:
             return Unknown(reason=str(exc), source=text(node))
         except RecursionError:
             return Unknown(reason="expression is nested too deeply", source=text(node))
+        except Exception as exc:  # a limit of Python itself (huge integers...): never escape
+            return Unknown(reason=f"cannot evaluate: {type(exc).__name__}", source=text(node))
 
     def element(self, node: Node) -> object:
         """A collection element: an error in it makes only the element Unknown (outside try)."""

@@ -9,6 +9,7 @@ from nhilint.model import Unknown
 from nhilint.parsers.hcl.syntax import Node, text
 from nhilint.parsers.hcl.values import (
     EvalError,
+    NotEvaluated,
     equal,
     first_unknown,
     normal_number,
@@ -20,6 +21,8 @@ from nhilint.parsers.hcl.values import (
 if TYPE_CHECKING:
     from nhilint.parsers.hcl.evaluator import Evaluator
 
+#: Integers are exact, but not without bound (Python cannot even print the largest).
+_MAX_BITS = 4096
 _BINARY = frozenset({"+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||"})
 
 
@@ -39,19 +42,43 @@ def unary(ev: Evaluator, node: Node) -> object:
 
 
 def binary(ev: Evaluator, node: Node) -> object:
-    children = node.children
-    split = next((i for i, c in enumerate(children) if not c.is_named and c.type in _BINARY), 0)
-    if split <= 0 or split >= len(children) - 1:
-        raise EvalError("malformed binary operation")
-    operator = children[split].type
-    left = ev.seq(children[:split])
+    """A binary operation; a left-nested chain (``a + b + c``) is folded without recursion."""
+    steps: list[tuple[str, list[Node], Node]] = []
+    current = node
+    while True:
+        children = current.children
+        split = next((i for i, c in enumerate(children) if not c.is_named and c.type in _BINARY), 0)
+        if split <= 0 or split >= len(children) - 1:
+            raise EvalError("malformed binary operation")
+        steps.append((children[split].type, children[split + 1:], current))
+        left = children[:split]
+        inner = _nested_binary(left)
+        if inner is None:
+            break
+        current = inner
+    value = ev.seq(left)
+    for operator, right, whole in reversed(steps):
+        value = _combine(ev, operator, value, right, whole)
+    return value
+
+
+def _nested_binary(nodes: list[Node]) -> Node | None:
+    if len(nodes) == 1 and nodes[0].type == "operation" and nodes[0].child_count == 1:
+        inner = nodes[0].children[0]
+        return inner if inner.type == "binary_operation" else None
+    return None
+
+
+def _combine(
+    ev: Evaluator, operator: str, left: object, right_nodes: list[Node], whole: Node,
+) -> object:
     if operator in ("&&", "||") and not isinstance(left, Unknown):
         decided = to_bool(left)
         if decided is (operator == "||"):
             return decided
-    right = ev.seq(children[split + 1:])
+    right = ev.seq(right_nodes)
     if first_unknown(left) is not None or first_unknown(right) is not None:
-        return unknown_from(text(node), [left, right])
+        return unknown_from(text(whole), [left, right])
     return apply(operator, left, right)
 
 
@@ -74,6 +101,8 @@ def apply(operator: str, left: object, right: object) -> object:
         raise EvalError(f"arithmetic error: {exc}") from None
     if isinstance(result, float) and not math.isfinite(result):
         raise EvalError("arithmetic result is not a finite number")
+    if isinstance(result, int) and result.bit_length() > _MAX_BITS:
+        raise NotEvaluated("arithmetic result is too large")
     return normal_number(result)
 
 
