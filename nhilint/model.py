@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Mapping
-from typing import Literal, NamedTuple, TypeGuard
+from typing import Literal, NamedTuple
 
 #: A path into a resource's attributes: ``("statement", 0, "actions")``.
 AttrPath = tuple[str | int, ...]
@@ -73,10 +73,6 @@ def is_known(value: object) -> bool:
     if isinstance(value, dict):
         return all(is_known(v) for v in value.values())
     return True
-
-
-def is_str(value: object) -> TypeGuard[str]:
-    return isinstance(value, str)
 
 
 class Diagnostic(NamedTuple):
@@ -167,15 +163,3 @@ class Model:
 
     def of_type(self, *types: str) -> Iterator[Resource]:
         return (r for r in self.resources if r.type in types)
-
-    def by_address(self) -> dict[str, Resource]:
-        return {r.address: r for r in self.resources}
-
-    def merge(self, other: Model) -> Model:
-        return Model(
-            resources=self.resources + other.resources,
-            providers=self.providers + other.providers,
-            files=self.files + other.files,
-            comments=self.comments + other.comments,
-            diagnostics=self.diagnostics + other.diagnostics,
-        )

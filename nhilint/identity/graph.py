@@ -165,10 +165,6 @@ class Principal:
     span: Span | None
     declared: bool = True
 
-    @property
-    def label(self) -> str:
-        return self.address
-
 
 @dataclasses.dataclass(frozen=True)
 class Attachment:

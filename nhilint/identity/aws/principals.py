@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from nhilint.identity.aws.context import GROUP, ROLE, USER, Context, PrincipalRef
+from nhilint.identity.aws.context import USER, Context, PrincipalRef
 from nhilint.identity.aws.document import read_policy
 from nhilint.identity.aws.policy import normalise
 from nhilint.identity.graph import Credential, Owner, Principal, Trust
 from nhilint.identity.values import as_list, first_block, text
-from nhilint.model import Resource, Unknown
+from nhilint.model import Provider, Resource, Unknown
 
 #: credential resource type -> (user attribute, kind, is a persistent machine secret)
 CREDENTIALS = {
@@ -90,8 +90,7 @@ def _federation(kind: str, value: str, actions: Iterable[str]) -> str:
 def owner(ctx: Context, resource: Resource) -> Owner:
     """The owner tag of a principal, from its ``tags`` or its provider's ``default_tags``."""
     tags = resource.get("tags")
-    defaults_of = ctx.provider(resource)
-    defaults = first_block_of(defaults_of.attributes if defaults_of else {}, "default_tags")
+    defaults = default_tags(ctx.provider(resource))
     for where, found in (("tag", tags), (f"provider {resource.provider} default_tags", defaults)):
         if isinstance(found, dict):
             for key in ctx.settings.owner_keys:
@@ -104,12 +103,12 @@ def owner(ctx: Context, resource: Resource) -> Owner:
     return Owner(None, f"no owner tag ({keys}) on the principal or its provider's default_tags")
 
 
-def first_block_of(attributes: object, name: str) -> object:
-    if not isinstance(attributes, dict):
+def default_tags(provider: Provider | None) -> object:
+    """``provider "aws" { default_tags { tags = {...} } }``: the tags, unknown, or ``None``."""
+    blocks = as_list(provider.attributes.get("default_tags")) if provider else []
+    if not blocks:
         return None
-    for block in as_list(attributes.get(name)):
-        return block.get("tags") if isinstance(block, dict) else block
-    return None
+    return blocks[0].get("tags") if isinstance(blocks[0], dict) else blocks[0]
 
 
 def _present(value: object) -> bool:
@@ -173,5 +172,3 @@ def principal_for(
 def group_verdict() -> tuple[bool | None, tuple[str, ...]]:
     return False, ("is a group: its members hold its permissions",)
 
-
-KINDS = (USER, ROLE, GROUP)
