@@ -140,8 +140,16 @@ def read_body(node: Node) -> Body:
 
 def read_block(node: Node) -> Block:
     children = node.children
-    labels = tuple(label_text(c) for c in children[1:] if c.type in ("string_lit", "identifier"))
-    return Block(text(children[0]), labels, node, line(node), end_line(node))
+    labels: list[str] = []
+    for child in children[1:]:
+        kind = child.type
+        if kind == "string_lit" or kind == "identifier":
+            labels.append(label_text(child))
+        else:
+            break
+    start, end = node.start_point[0], node.end_point
+    last = end[0] if end[1] == 0 and end[0] > start else end[0] + 1
+    return Block(text(children[0]), tuple(labels), node, start + 1, last)
 
 
 def label_text(node: Node) -> str:
