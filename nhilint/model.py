@@ -163,3 +163,6 @@ class Model:
 
     def of_type(self, *types: str) -> Iterator[Resource]:
         return (r for r in self.resources if r.type in types)
+
+    def by_address(self) -> dict[str, Resource]:
+        return {r.address: r for r in self.resources}
