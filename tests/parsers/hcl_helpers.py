@@ -33,7 +33,7 @@ class Tf:
         self, source: str, address: str = "t_x.r", files: dict[str, str | bytes] | None = None,
     ) -> Resource:
         model = self.model({"main.tf": source, **(files or {})})
-        return model.by_address()[address]
+        return by_address(model)[address]
 
     def value(
         self, expr: str, extra: str = "", files: dict[str, str | bytes] | None = None,
@@ -41,3 +41,7 @@ class Tf:
         """The value of ``expr`` as attribute ``v`` of a resource, with ``extra`` blocks around."""
         source = f'resource "t_x" "r" {{\n  v = {expr}\n}}\n{extra}'
         return self.resource(source, files=files).attributes["v"]
+
+
+def by_address(model: Model) -> dict[str, Resource]:
+    return {r.address: r for r in model.resources}

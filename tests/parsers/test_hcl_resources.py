@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from hcl_helpers import Tf
+from hcl_helpers import Tf, by_address
 
 from nhilint.model import Comment, Ref, Span, Unknown
 
@@ -124,13 +124,13 @@ resource "aws_iam_user" "u" {
   key      = each.key
 }
 """})
-    by_address = model.by_address()
-    assert list(by_address) == [
+    addresses = by_address(model)
+    assert list(addresses) == [
         'aws_iam_role.deploy["dev"]', 'aws_iam_role.deploy["prod"]',
         'aws_iam_user.u["amy"]', 'aws_iam_user.u["zed"]',
     ]
-    assert by_address['aws_iam_role.deploy["prod"]'].attributes["name"] == "deploy-prod-p"
-    assert by_address['aws_iam_user.u["amy"]'].attributes["key"] == "amy"
+    assert addresses['aws_iam_role.deploy["prod"]'].attributes["name"] == "deploy-prod-p"
+    assert addresses['aws_iam_user.u["amy"]'].attributes["key"] == "amy"
 
 
 def test_unknown_for_each(tf: Tf) -> None:
