@@ -53,7 +53,7 @@ class Unknown:
     refs: tuple[Ref, ...] = ()
     #: for an encoded value (``jsonencode``), the structure as far as it is known, with
     #: ``Unknown`` inside; ``None`` otherwise.
-    partial: object = None
+    partial: object = dataclasses.field(default=None, hash=False)
 
     @property
     def ref(self) -> Ref | None:
