@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Mapping
 
 from nhilint.identity.aws.actions import ActionCatalog
+from nhilint.identity.graph import Policy
 from nhilint.identity.values import Index, text
 from nhilint.model import Model, Provider, Resource, Unknown
 from nhilint.settings import Settings
@@ -35,6 +36,8 @@ class Context:
     settings: Settings
     declared: Mapping[str, Resource]
     names: Mapping[tuple[str, str], str]
+    #: ``aws_iam_policy`` address -> its policy, filled as policies are first read
+    customer_policies: dict[str, Policy] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def build(cls, model: Model, catalog: ActionCatalog, settings: Settings) -> Context:

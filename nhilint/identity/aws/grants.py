@@ -90,8 +90,8 @@ def _exclusive_attachment(ctx: Context, resource: Resource) -> Iterator[Held]:
 
 
 def _role_policies(ctx: Context, role: Resource) -> Iterator[Held]:
-    me = ctx.principal(ROLE, role.get("name"))
-    me = PrincipalRef(role.address, ROLE, me.name)
+    name = role.get("name")
+    me = PrincipalRef(role.address, ROLE, name if isinstance(name, str) else None)
     for i, block in enumerate(as_list(role.get("inline_policy"))):
         if isinstance(block, dict) and block.get("policy") is not None:
             path: AttrPath = ("inline_policy", i, "policy")
@@ -127,7 +127,12 @@ def customer_policies(ctx: Context) -> Iterator[Policy]:
 
 
 def customer_policy(ctx: Context, resource: Resource) -> Policy:
-    return document_policy(ctx, resource, resource.get("policy"), ("policy",), "customer")
+    """An ``aws_iam_policy``, read once however many attachments name it."""
+    found = ctx.customer_policies.get(resource.address)
+    if found is None:
+        found = document_policy(ctx, resource, resource.get("policy"), ("policy",), "customer")
+        ctx.customer_policies[resource.address] = found
+    return found
 
 
 def policy_by_arn(ctx: Context, value: object, span: Span) -> Policy:
