@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from nhilint.identity.aws.actions import ActionCatalog
 from nhilint.identity.graph import Policy
@@ -15,13 +16,12 @@ USER, ROLE, GROUP = "aws_iam_user", "aws_iam_role", "aws_iam_group"
 PRINCIPAL_TYPES = (USER, ROLE, GROUP)
 
 
-class PrincipalRef:
+class PrincipalRef(NamedTuple):
     """A principal named by a grant, credential or membership: declared or external."""
 
-    __slots__ = ("address", "kind", "name")
-
-    def __init__(self, address: str, kind: str, name: str | None) -> None:
-        self.address, self.kind, self.name = address, kind, name
+    address: str
+    kind: str
+    name: str | None
 
     @property
     def external(self) -> bool:
