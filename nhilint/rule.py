@@ -20,7 +20,6 @@ from nhilint.settings import Settings
 
 ID_RE = re.compile(r"^[A-Z]{2,5}\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-DOCS_URL = "https://github.com/nhilint/nhilint/blob/main/docs/rules/{id}.md"
 
 
 class Severity(enum.IntEnum):
@@ -74,10 +73,6 @@ class Rule:
     @property
     def summary(self) -> str:
         return self.doc.split("\n", 1)[0]
-
-    @property
-    def help_uri(self) -> str:
-        return DOCS_URL.format(id=self.id)
 
 
 def rule(
