@@ -37,7 +37,7 @@ class Held(NamedTuple):
     def grant(self) -> Grant:
         chain = [self.holder]
         for address in (self.policy.address, *(s.written_in for s in self.policy.statements)):
-            if address not in chain and not address.startswith(("arn:", "${")):
+            if address not in chain and not address.startswith("${"):
                 chain.append(address)
         return Grant(self.principal.address, self.policy, tuple(chain), self.span)
 
@@ -78,12 +78,12 @@ def _inline(ctx: Context, resource: Resource, kind: str) -> Iterator[Held]:
 
 def _attachment(ctx: Context, resource: Resource, kind: str) -> Iterator[Held]:
     principal = ctx.principal(kind, resource.get(ATTR[kind]))
-    policy = policy_by_arn(ctx, resource.get("policy_arn"), resource.span_of(("policy_arn",)))
+    policy = policy_by_arn(ctx, resource.get("policy_arn"), resource, ("policy_arn",))
     yield Held(principal, policy, resource.address, resource.span)
 
 
 def _exclusive_attachment(ctx: Context, resource: Resource) -> Iterator[Held]:
-    policy = policy_by_arn(ctx, resource.get("policy_arn"), resource.span_of(("policy_arn",)))
+    policy = policy_by_arn(ctx, resource.get("policy_arn"), resource, ("policy_arn",))
     for attr, kind in _MULTI.items():
         for value in as_list(resource.get(attr)):
             yield Held(ctx.principal(kind, value), policy, resource.address, resource.span)
@@ -100,8 +100,8 @@ def _role_policies(ctx: Context, role: Resource) -> Iterator[Held]:
             )
             yield Held(me, policy, role.address, role.span_of(("inline_policy", i)))
     for i, arn in enumerate(as_list(role.get("managed_policy_arns"))):
-        span = role.span_of(("managed_policy_arns", i))
-        yield Held(me, policy_by_arn(ctx, arn, span), role.address, span)
+        where: AttrPath = ("managed_policy_arns", i)
+        yield Held(me, policy_by_arn(ctx, arn, role, where), role.address, role.span_of(where))
 
 
 def document_policy(
@@ -135,14 +135,18 @@ def customer_policy(ctx: Context, resource: Resource) -> Policy:
     return found
 
 
-def policy_by_arn(ctx: Context, value: object, span: Span) -> Policy:
-    """The policy a ``policy_arn`` points at: declared here, AWS managed, or unknown."""
+def policy_by_arn(ctx: Context, value: object, holder: Resource, path: AttrPath) -> Policy:
+    """The policy a ``policy_arn`` points at: declared here, AWS managed, or unknown.
+
+    An AWS managed policy's statements are located where the ARN is written.
+    """
+    span = holder.span_of(path)
     target = ctx.index.referenced(value, "aws_iam_policy")
     if target is not None and target.mode == "managed":
         return customer_policy(ctx, target)
     arn = _arn_of_data(target) if target is not None else _aws_managed_template(value)
     if isinstance(arn, str):
-        return _policy_for_arn(ctx, arn, span)
+        return _policy_for_arn(ctx, arn, span, holder.address)
     return Policy(text(value), "unknown", text(value), (), span,
                   unknown=f"the policy ARN is {text(value)}, not known before apply")
 
@@ -160,11 +164,13 @@ def _arn_of_data(data: Resource) -> str | None:
     return f"arn:aws:iam::aws:policy/{name}" if isinstance(name, str) else None
 
 
-def _policy_for_arn(ctx: Context, arn: str, span: Span) -> Policy:
+def _policy_for_arn(ctx: Context, arn: str, span: Span, written_in: str) -> Policy:
     managed = managed_policy(arn)
     if managed is not None:
         bodies = [b for b in as_list(managed.document.get("Statement")) if isinstance(b, dict)]
-        statements = tuple(normalise(RawStatement(b, span, arn), ctx.catalog) for b in bodies)
+        statements = tuple(
+            normalise(RawStatement(b, span, written_in), ctx.catalog) for b in bodies
+        )
         return Policy(arn, "aws-managed", managed.name, statements, span, managed=True)
     name = arn.rsplit("/", 1)[-1]
     for resource in ctx.model.of_type("aws_iam_policy"):
