@@ -5,16 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nhilint.checks._common import OWASP
-from nhilint.identity.graph import Evidence, Graph, Policy, Statement
+from nhilint.identity.graph import Evidence, Graph, Policy, Statement, taken_back
 from nhilint.rule import Hit, Severity, rule
 from nhilint.settings import Settings
 
 
 def admin_statements(policy: Policy) -> tuple[Statement, ...]:
     """Allows of identity-altering actions on every resource, less what the policy denies."""
-    denied: frozenset[str] = frozenset().union(
-        *(s.altering for s in policy.statements if s.takes_back)
-    )
+    denied = taken_back(policy.statements)
     return tuple(
         s for s in policy.statements
         if s.allows and s.altering - denied and s.wildcard_resources and not s.narrowed

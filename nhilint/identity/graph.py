@@ -7,7 +7,7 @@ rules.  Every fact keeps its provenance: the resource addresses and source spans
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 from nhilint.model import Span
@@ -196,6 +196,11 @@ class Graph:
         return (t for t in self.trusts if t.principal == principal.address)
 
 
+def taken_back(statements: Iterable[Statement]) -> frozenset[str]:
+    """The identity-altering actions that unconditional Denys on every resource remove."""
+    return frozenset().union(*(s.altering for s in statements if s.takes_back))
+
+
 class AlteringGrant(NamedTuple):
     """An Allow statement held by a principal that covers identity-altering actions."""
 
@@ -211,8 +216,6 @@ def altering_grants(graph: Graph, principal: Principal) -> tuple[AlteringGrant, 
     condition or to some resources leaves the Allow standing (it still applies elsewhere).
     """
     held = [(g, s) for g in graph.grants_of(principal) for s in g.policy.statements]
-    denied: frozenset[str] = frozenset().union(
-        *(s.altering for _, s in held if s.takes_back)
-    )
+    denied = taken_back(s for _, s in held)
     found = ((g, s, s.altering - denied) for g, s in held if s.allows)
     return tuple(AlteringGrant(g, s, actions) for g, s, actions in found if actions)
