@@ -57,15 +57,10 @@ class Index:
     """Resources of one model by address, to follow references."""
 
     def __init__(self, resources: tuple[Resource, ...]) -> None:
-        self._by_address: dict[str, Resource] = {}
         self._instances: dict[str, list[Resource]] = {}
         for resource in resources:
-            self._by_address[resource.address] = resource
             base = resource.address.split("[", 1)[0]
             self._instances.setdefault(base, []).append(resource)
-
-    def get(self, address: str) -> Resource | None:
-        return self._by_address.get(address)
 
     def target(self, ref: Ref) -> Resource | None:
         """The resource a reference points at (the first instance of a counted resource)."""
