@@ -104,3 +104,8 @@ class Finding:
     evidence: tuple[Evidence, ...]
     fingerprint: str
     references: tuple[str, ...] = ()
+    #: how a reviewer names the principal the finding is about (``aws_iam_user.ci``); empty
+    #: for findings about something else (a policy).  Renderers group findings by it.
+    principal: str = ""
+    #: the fix for this case, from the platform adapter's data
+    fix: str = ""
