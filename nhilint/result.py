@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from nhilint.identity.graph import Graph
 from nhilint.model import Diagnostic
 from nhilint.rule import Finding, Rule, Severity
 
@@ -16,6 +17,8 @@ class ScanResult:
     files: int = 0
     resources: int = 0
     principals: int = 0
+    #: each analysed module's NHI graph, by module path (the inventory reads it)
+    graphs: tuple[tuple[str, Graph], ...] = ()
 
     def counts(self) -> dict[str, int]:
         counts = {s.label: 0 for s in sorted(Severity, reverse=True)}
