@@ -1,8 +1,11 @@
-"""The rule interface: a rule is a decorated pure function over the NHI graph.
+"""The rule interface: a rule is a decorated pure function over one module's analysis.
 
-``@rule(...)`` returns a :class:`Rule` value and registers nothing; the engine collects the
-``Rule`` attributes of the modules under ``nhilint.checks``.  A rule's documentation is its
-check function's docstring.
+``@rule(...)`` returns a :class:`Rule` value and registers nothing; the registry
+(:mod:`nhilint.registry`) collects the ``Rule`` attributes of the modules under
+``nhilint.checks``.  A rule receives a read-only :class:`RuleContext` and yields :class:`Hit`
+values; its messages are templates with named parameters (``{principal}``), filled when the
+finding is made, which is where unknown values are first rendered as text.  A rule's
+documentation is its check function's docstring.
 """
 
 from __future__ import annotations
@@ -11,15 +14,19 @@ import dataclasses
 import enum
 import inspect
 import re
-from collections.abc import Callable, Iterator
+import string
+from collections.abc import Callable, Iterator, Mapping
+from functools import cached_property
 from typing import NamedTuple
 
-from nhilint.identity.graph import Evidence, Graph
-from nhilint.model import Span
+from nhilint.identity import fix_hint
+from nhilint.identity.graph import Automation, Grant, Graph, Principal
+from nhilint.model import Model, Resource, Span, Unknown
 from nhilint.settings import Settings
 
 ID_RE = re.compile(r"^[A-Z]{2,5}\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_SHOWN = 80  # characters of an unknown expression shown in a message
 
 
 class Severity(enum.IntEnum):
@@ -42,20 +49,100 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (choose from {choices})") from None
 
 
-class Hit(NamedTuple):
-    """What a check yields: where to look, what it means, and the evidence chain."""
+def show(value: object) -> str:
+    """A value as one line of message text; unknown parts show their expression."""
+    if isinstance(value, Unknown):
+        written = " ".join((value.source or "").split())
+        if not written:
+            return f"(not known: {value.reason})" if value.reason else "(not known)"
+        cut = written if len(written) <= _SHOWN else written[: _SHOWN - 1] + "…"
+        return "${" + cut + "}"
+    if isinstance(value, str):
+        return " ".join(value.split()) if value.strip() else '""'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ", ".join(show(v) for v in value)
+    return " ".join(str(value).split())
+
+
+class Evidence(NamedTuple):
+    """One link of an evidence chain: a resource, where it is, and what it shows."""
 
     resource: str
     span: Span
-    message: str
+    detail: str
+
+
+class Hit(NamedTuple):
+    """What a check yields: where to look, the message's parameters, and the evidence.
+
+    ``template`` picks one of the rule's messages; ``key`` tells apart several hits of one
+    rule on one resource (it is part of the fingerprint); ``principal`` names the principal
+    the hit is about; ``fix`` is the platform's fix for this case.
+    """
+
+    resource: str
+    span: Span
+    params: Mapping[str, object]
     evidence: tuple[Evidence, ...] = ()
-    kind: str = ""
+    template: str = "default"
+    key: str = ""
     severity: Severity | None = None
     #: further resources of the evidence chain (attachments, memberships) beyond the evidence
     chain: tuple[str, ...] = ()
+    principal: str = ""
+    fix: str = ""
 
 
-CheckFn = Callable[[Graph, Settings], Iterator[Hit]]
+class Candidate(NamedTuple):
+    """A principal with at least one identity-altering grant."""
+
+    principal: Principal
+    grants: tuple[Grant, ...]
+
+    @property
+    def span(self) -> Span:
+        """The principal's declaration, or the first grant when it is declared elsewhere."""
+        return self.principal.span or self.grants[0].provenance.span
+
+    @property
+    def resource(self) -> str:
+        """The principal's resource, or the one that grants it when it is declared elsewhere."""
+        return self.principal.address or self.grants[0].provenance.holder
+
+
+@dataclasses.dataclass(frozen=True)
+class RuleContext:
+    """Everything a rule may read about one module, read-only."""
+
+    graph: Graph
+    model: Model
+    settings: Settings
+
+    @property
+    def resources(self) -> tuple[Resource, ...]:
+        return self.model.resources
+
+    @cached_property
+    def _candidates(self) -> Mapping[Automation, tuple[Candidate, ...]]:
+        found: dict[Automation, list[Candidate]] = {a: [] for a in Automation}
+        for principal in self.graph.principals:
+            grants = self.graph.altering_of(principal)
+            if grants:
+                found[principal.automation].append(Candidate(principal, grants))
+        return {k: tuple(v) for k, v in found.items()}
+
+    def candidates(self, automation: Automation = Automation.YES) -> tuple[Candidate, ...]:
+        """Principals with that automation verdict that hold identity-altering grants."""
+        return self._candidates[automation]
+
+    def fix(self, platform: str, key: str) -> str:
+        """The platform adapter's fix for this kind of finding."""
+        return fix_hint(platform, key)
+
+
+CheckFn = Callable[[RuleContext], Iterator[Hit]]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,6 +151,7 @@ class Rule:
     name: str
     severity: Severity
     check: CheckFn
+    messages: Mapping[str, str]
     references: tuple[str, ...] = ()
 
     @property
@@ -74,20 +162,38 @@ class Rule:
     def summary(self) -> str:
         return self.doc.split("\n", 1)[0]
 
+    def message(self, hit: Hit) -> str:
+        """The hit's message: its template filled with its parameters, shown as text."""
+        template = self.messages[hit.template]
+        return template.format_map({k: show(v) for k, v in hit.params.items()})
+
 
 def rule(
-    id: str, name: str, severity: Severity, references: tuple[str, ...] = ()
+    id: str, name: str, severity: Severity, *, message: str | Mapping[str, str],
+    references: tuple[str, ...] = (),
 ) -> Callable[[CheckFn], Rule]:
-    """Make a check function a :class:`Rule`; the id and name are validated here."""
+    """Make a check function a :class:`Rule`; the id, name and templates are validated here."""
     if not ID_RE.match(id):
         raise ValueError(f"rule id {id!r} does not match {ID_RE.pattern}")
     if not NAME_RE.match(name):
         raise ValueError(f"rule name {name!r} is not kebab-case")
+    messages = {"default": message} if isinstance(message, str) else dict(message)
+    for key, template in messages.items():
+        _check_template(id, key, template)
 
     def wrap(check: CheckFn) -> Rule:
-        return Rule(id, name, severity, check, references)
+        return Rule(id, name, severity, check, messages, references)
 
     return wrap
+
+
+def _check_template(rule_id: str, key: str, template: str) -> None:
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+    except ValueError as exc:
+        raise ValueError(f"{rule_id} message {key!r}: {exc}") from None
+    if any(not f.isidentifier() for f in fields) or "\n" in template:
+        raise ValueError(f"{rule_id} message {key!r}: use named {{fields}} on one line")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -35,9 +35,13 @@ def test_core_rules_are_present_with_their_severities() -> None:
 
 def test_bad_rule_metadata_is_refused() -> None:
     with pytest.raises(ValueError, match="does not match"):
-        rule("nhi1", "x", Severity.LOW)
+        rule("nhi1", "x", Severity.LOW, message="m")
     with pytest.raises(ValueError, match="kebab-case"):
-        rule("NHI999", "Not_Kebab", Severity.LOW)
+        rule("NHI999", "Not_Kebab", Severity.LOW, message="m")
+    with pytest.raises(ValueError, match="named"):
+        rule("NHI999", "positional", Severity.LOW, message="principal {0} is bad")
+    with pytest.raises(ValueError, match="one line"):
+        rule("NHI999", "two-lines", Severity.LOW, message="a\nb")
 
 
 def test_selection() -> None:

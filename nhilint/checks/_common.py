@@ -1,67 +1,77 @@
-"""What the core rules share: the automation principals that can alter identity, and evidence."""
+"""What the rules share: naming principals, describing grants, and evidence chains."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from collections.abc import Iterable
 
-from nhilint.identity.graph import AlteringGrant, Evidence, Graph, Principal, altering_grants
-from nhilint.model import Span
+from nhilint.identity.graph import Access, Grant, Principal, Reason, Text
+from nhilint.rule import Candidate, Evidence, show
 
 OWASP = "OWASP-NHI{n}:2025"
 
 
-class Candidate(NamedTuple):
-    """An automation principal with at least one identity-altering grant."""
-
-    principal: Principal
-    grants: tuple[AlteringGrant, ...]
-
-    @property
-    def span(self) -> Span:
-        """The principal's declaration, or the first grant when it is declared elsewhere."""
-        return self.principal.span or self.grants[0].grant.span
-
-    @property
-    def summary(self) -> str:
-        return describe_grants(self.grants)
-
-    @property
-    def chain(self) -> tuple[str, ...]:
-        return chain_of(self.grants)
+def label(principal: Principal) -> str:
+    """``aws_iam_user.ci``, or for a principal declared elsewhere what names it."""
+    if principal.address is not None:
+        return principal.address
+    return f"{principal.id.type} {show(principal.id.ref)} (not declared in the scanned code)"
 
 
-def candidates(graph: Graph, automation: bool | None = True) -> Iterator[Candidate]:
-    for principal in graph.principals:
-        if principal.automation is automation:
-            grants = altering_grants(graph, principal)
-            if grants:
-                yield Candidate(principal, grants)
+def reasons(why: Iterable[Reason]) -> str:
+    return "; ".join(_reason(r) for r in why)
 
 
-def describe_grants(grants: Iterable[AlteringGrant], limit: int = 2) -> str:
-    texts = list(dict.fromkeys(g.statement.describe() for g in grants))
+def _reason(reason: Reason) -> str:
+    parts = [reason.says, "" if reason.value is None else show(reason.value), reason.then]
+    return " ".join(p for p in parts if p)
+
+
+def describe(access: Access, limit: int = 4) -> str:
+    """``iam:* on *`` — an access in a few words (the adapter lists identity-altering
+    permissions first)."""
+    verb = "everything but " if access.excepted else ""
+    where = "everything but " if access.scope.excepted else ""
+    return f"{verb}{_few(access.permissions, limit)} on {where}{_few(access.scope.ids, limit)}"
+
+
+def _few(items: tuple[Text, ...], limit: int) -> str:
+    if not items:
+        return "nothing"
+    more = f" (+{len(items) - limit} more)" if len(items) > limit else ""
+    return ", ".join(show(i) for i in items[:limit]) + more
+
+
+def describe_grants(grants: Iterable[Grant], limit: int = 2) -> str:
+    texts = list(dict.fromkeys(describe(g.access) for g in grants))
     more = f" and {len(texts) - limit} more" if len(texts) > limit else ""
     return "; ".join(texts[:limit]) + more
 
 
-def chain_of(grants: Iterable[AlteringGrant]) -> tuple[str, ...]:
+def chain_of(grants: Iterable[Grant]) -> tuple[str, ...]:
     """Every resource that makes the grants hold, in order, once each."""
-    return tuple(dict.fromkeys(a for g in grants for a in g.grant.chain))
+    return tuple(dict.fromkeys(a for g in grants for a in g.provenance.chain))
 
 
 def principal_evidence(principal: Principal) -> tuple[Evidence, ...]:
-    if principal.span is None:
+    if principal.declaration is None:
         return ()
-    reason = "; ".join(principal.why)
-    return (Evidence(principal.address, principal.span, f"automation principal: {reason}"),)
+    address, span = principal.declaration
+    return (Evidence(address, span, f"automation principal: {reasons(principal.why)}"),)
 
 
-def grant_evidence(grants: Iterable[AlteringGrant]) -> tuple[Evidence, ...]:
+def grant_evidence(grants: Iterable[Grant]) -> tuple[Evidence, ...]:
     found = []
-    for item in grants:
-        statement, grant = item.statement, item.grant
-        links = [a for a in grant.chain if a != statement.written_in]
+    for grant in grants:
+        access = grant.access
+        links = [a for a in grant.provenance.chain if a != access.written_in]
         via = " via " + " -> ".join(links) if links else ""
-        found.append(Evidence(statement.written_in, statement.span, statement.describe() + via))
+        found.append(Evidence(access.written_in, access.span, describe(access) + via))
     return tuple(dict.fromkeys(found))
+
+
+def core_params(found: Candidate, grants: Iterable[Grant] | None = None) -> dict[str, object]:
+    """The parameters every core rule's message has."""
+    return {
+        "principal": label(found.principal),
+        "grants": describe_grants(found.grants if grants is None else grants),
+    }

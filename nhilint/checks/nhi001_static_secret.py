@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nhilint.checks._common import OWASP, candidates, grant_evidence, principal_evidence
-from nhilint.identity.graph import Evidence, Graph
-from nhilint.rule import Hit, Severity, rule
-from nhilint.settings import Settings
+from nhilint.checks._common import (
+    OWASP,
+    chain_of,
+    core_params,
+    grant_evidence,
+    label,
+    principal_evidence,
+)
+from nhilint.rule import Evidence, Hit, RuleContext, Severity, rule
 
 
 @rule("NHI001", "static-secret", Severity.CRITICAL,
+      message="automation principal {principal} can alter identity ({grants}) and holds a "
+      "static {secrets}",
       references=(OWASP.format(n=7), OWASP.format(n=2), OWASP.format(n=5)))
-def static_secret(graph: Graph, settings: Settings) -> Iterator[Hit]:
+def static_secret(ctx: RuleContext) -> Iterator[Hit]:
     """An automation principal that can alter identity also holds a persistent secret.
 
     ## What it does
@@ -51,19 +58,19 @@ def static_secret(graph: Graph, settings: Settings) -> Iterator[Hit]:
       NHI5 Overprivileged NHI
     - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html
     """
-    for found in candidates(graph):
-        secrets = [c for c in graph.credentials_of(found.principal) if c.persistent]
+    for found in ctx.candidates():
+        secrets = [c for c in ctx.graph.credentials_of(found.principal) if c.persistent]
         if not secrets:
             continue
-        held = ", ".join(f"{c.kind} {c.address}" for c in secrets)
         yield Hit(
-            found.principal.address,
+            found.resource,
             found.span,
-            f"automation principal {found.principal.address} can alter identity "
-            f"({found.summary}) and holds a static {held}",
+            core_params(found) | {"secrets": [f"{c.label} {c.address}" for c in secrets]},
             principal_evidence(found.principal)
             + grant_evidence(found.grants)
-            + tuple(Evidence(c.address, c.span, f"persistent {c.kind}") for c in secrets),
-            kind="static-secret",
-            chain=found.chain,
+            + tuple(Evidence(c.address, c.span, f"persistent {c.label}") for c in secrets),
+            key="static-secret",
+            chain=chain_of(found.grants),
+            principal=label(found.principal),
+            fix=ctx.fix(found.principal.platform, "static-secret"),
         )

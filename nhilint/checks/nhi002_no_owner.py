@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nhilint.checks._common import OWASP, candidates, grant_evidence, principal_evidence
-from nhilint.identity.graph import Graph
-from nhilint.rule import Hit, Severity, rule
-from nhilint.settings import Settings
+from nhilint.checks._common import (
+    OWASP,
+    chain_of,
+    core_params,
+    grant_evidence,
+    label,
+    principal_evidence,
+)
+from nhilint.identity.graph import OwnerState
+from nhilint.rule import Hit, RuleContext, Severity, rule
 
 
-@rule("NHI002", "no-owner", Severity.HIGH, references=(OWASP.format(n=1),))
-def no_owner(graph: Graph, settings: Settings) -> Iterator[Hit]:
+@rule("NHI002", "no-owner", Severity.HIGH,
+      message="automation principal {principal} can alter identity ({grants}) and has no "
+      "owner: {where}",
+      references=(OWASP.format(n=1),))
+def no_owner(ctx: RuleContext) -> Iterator[Hit]:
     """An automation principal that can alter identity has no owner.
 
     ## What it does
@@ -52,16 +61,17 @@ def no_owner(graph: Graph, settings: Settings) -> Iterator[Hit]:
     - OWASP Non-Human Identities Top 10 (2025): NHI1 Improper Offboarding
     - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html
     """
-    for found in candidates(graph):
+    for found in ctx.candidates():
         owner = found.principal.owner
-        if not owner.known or owner.value is not None:
+        if owner.state is not OwnerState.ABSENT:
             continue
         yield Hit(
-            found.principal.address,
+            found.resource,
             found.span,
-            f"automation principal {found.principal.address} can alter identity "
-            f"({found.summary}) and has no owner: {owner.source}",
+            core_params(found) | {"where": owner.source},
             principal_evidence(found.principal) + grant_evidence(found.grants),
-            kind="no-owner",
-            chain=found.chain,
+            key="no-owner",
+            chain=chain_of(found.grants),
+            principal=label(found.principal),
+            fix=ctx.fix(found.principal.platform, "no-owner"),
         )

@@ -6,24 +6,24 @@ from collections.abc import Iterator
 
 from nhilint.checks._common import (
     OWASP,
-    candidates,
     chain_of,
-    describe_grants,
+    core_params,
     grant_evidence,
+    label,
     principal_evidence,
 )
-from nhilint.identity.graph import AlteringGrant, Graph
-from nhilint.rule import Hit, Severity, rule
-from nhilint.settings import Settings
+from nhilint.rule import Hit, RuleContext, Severity, rule
 
 
-def unbounded(item: AlteringGrant) -> bool:
-    statement = item.statement
-    return statement.wildcard_actions or (statement.wildcard_resources and not statement.narrowed)
-
-
-@rule("NHI003", "wildcard-scope", Severity.HIGH, references=(OWASP.format(n=5),))
-def wildcard_scope(graph: Graph, settings: Settings) -> Iterator[Hit]:
+@rule("NHI003", "wildcard-scope", Severity.HIGH,
+      message={
+          "default": "automation principal {principal} holds an unbounded identity-altering "
+          "grant ({grants})",
+          "top": "automation principal {principal} holds an unbounded identity-altering "
+          "grant ({grants}) reaching organisation-wide identity",
+      },
+      references=(OWASP.format(n=5),))
+def wildcard_scope(ctx: RuleContext) -> Iterator[Hit]:
     """An automation principal's identity-altering grant is unbounded.
 
     ## What it does
@@ -68,19 +68,20 @@ def wildcard_scope(graph: Graph, settings: Settings) -> Iterator[Hit]:
     - OWASP Non-Human Identities Top 10 (2025): NHI5 Overprivileged NHI
     - https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
     """
-    for found in candidates(graph):
-        wide = tuple(g for g in found.grants if unbounded(g))
+    for found in ctx.candidates():
+        wide = tuple(g for g in found.grants if g.access.unbounded)
         if not wide:
             continue
-        org = any(g.statement.org_scope for g in wide)
+        top = any(g.access.scope.level.top for g in wide)
         yield Hit(
-            found.principal.address,
+            found.resource,
             found.span,
-            f"automation principal {found.principal.address} holds an unbounded "
-            f"identity-altering grant ({describe_grants(wide)})"
-            + (" reaching organisation-wide identity" if org else ""),
+            core_params(found, wide),
             principal_evidence(found.principal) + grant_evidence(wide),
-            kind="wildcard-scope",
-            severity=Severity.CRITICAL if org else None,
+            template="top" if top else "default",
+            key="wildcard-scope",
+            severity=Severity.CRITICAL if top else None,
             chain=chain_of(wide),
+            principal=label(found.principal),
+            fix=ctx.fix(found.principal.platform, "wildcard-scope"),
         )

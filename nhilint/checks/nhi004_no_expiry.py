@@ -6,18 +6,20 @@ from collections.abc import Iterator
 
 from nhilint.checks._common import (
     OWASP,
-    candidates,
+    chain_of,
+    core_params,
     describe_grants,
     grant_evidence,
+    label,
     principal_evidence,
 )
-from nhilint.identity.graph import Evidence, Graph
-from nhilint.rule import Hit, Severity, rule
-from nhilint.settings import Settings
+from nhilint.rule import Evidence, Hit, RuleContext, Severity, rule
 
 
-@rule("NHI004", "no-expiry", Severity.MEDIUM, references=(OWASP.format(n=7),))
-def no_expiry(graph: Graph, settings: Settings) -> Iterator[Hit]:
+@rule("NHI004", "no-expiry", Severity.MEDIUM,
+      message="automation principal {principal} can alter identity with no expiry: {what}",
+      references=(OWASP.format(n=7),))
+def no_expiry(ctx: RuleContext) -> Iterator[Hit]:
     """An automation principal's identity-altering grant or credential never expires.
 
     ## What it does
@@ -64,21 +66,29 @@ def no_expiry(graph: Graph, settings: Settings) -> Iterator[Hit]:
     - OWASP Non-Human Identities Top 10 (2025): NHI7 Long-Lived Secrets
     - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws-dates.html
     """
-    for found in candidates(graph):
-        endless = tuple(g for g in found.grants if g.statement.expiry is None)
-        stale = [c for c in graph.credentials_of(found.principal) if c.persistent and not c.rotated]
+    for found in ctx.candidates():
+        endless = tuple(g for g in found.grants if g.access.expiry is None)
+        stale = [
+            c for c in ctx.graph.credentials_of(found.principal)
+            if c.persistent and not c.rotated and c.expiry is None
+        ]
         if not endless and not stale:
             continue
         parts = [f"grant without expiry ({describe_grants(endless)})"] if endless else []
-        parts += [f"{c.kind} {c.address} is never rotated" for c in stale]
+        parts += [f"{c.label} {c.address} is never rotated and never expires" for c in stale]
+        platform = found.principal.platform
+        fixes = [ctx.fix(platform, "no-expiry-grant")] if endless else []
+        fixes += [ctx.fix(platform, "no-expiry-credential")] if stale else []
         yield Hit(
-            found.principal.address,
+            found.resource,
             found.span,
-            f"automation principal {found.principal.address} can alter identity with no "
-            f"expiry: {'; '.join(parts)}",
+            core_params(found) | {"what": "; ".join(parts)},
             principal_evidence(found.principal)
             + grant_evidence(endless)
-            + tuple(Evidence(c.address, c.span, f"{c.kind} without rotation") for c in stale),
-            kind="no-expiry",
-            chain=found.chain,
+            + tuple(Evidence(c.address, c.span, f"{c.label} without rotation or expiry")
+                    for c in stale),
+            key="no-expiry",
+            chain=chain_of(found.grants),
+            principal=label(found.principal),
+            fix="; ".join(fixes),
         )

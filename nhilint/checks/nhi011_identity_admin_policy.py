@@ -4,27 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nhilint.checks._common import OWASP
-from nhilint.identity.graph import Evidence, Graph, Policy, Statement, taken_back
-from nhilint.rule import Hit, Severity, rule
-from nhilint.settings import Settings
+from nhilint.checks._common import OWASP, describe
+from nhilint.identity.graph import Access, Policy
+from nhilint.rule import Evidence, Hit, RuleContext, Severity, rule
 
 
-def admin_statements(policy: Policy) -> tuple[Statement, ...]:
-    """Allows of identity-altering actions on every resource, less what the policy denies."""
-    denied = taken_back(policy.statements)
+def admin_access(policy: Policy) -> tuple[Access, ...]:
+    """Identity-altering access on every resource of its level, with no narrowing condition."""
     return tuple(
-        s for s in policy.statements
-        if s.allows and s.altering - denied and s.wildcard_resources and not s.narrowed
+        a for a in policy.access if a.altering and a.scope.wildcard and not a.narrowed
     )
 
 
-def _evidence(statements: tuple[Statement, ...]) -> tuple[Evidence, ...]:
-    return tuple(dict.fromkeys(Evidence(s.written_in, s.span, s.describe()) for s in statements))
+def _evidence(found: tuple[Access, ...]) -> tuple[Evidence, ...]:
+    return tuple(dict.fromkeys(Evidence(a.written_in, a.span, describe(a)) for a in found))
 
 
-@rule("NHI011", "identity-admin-policy", Severity.HIGH, references=(OWASP.format(n=5),))
-def identity_admin_policy(graph: Graph, settings: Settings) -> Iterator[Hit]:
+@rule("NHI011", "identity-admin-policy", Severity.HIGH,
+      message={
+          "default": "policy {policy} grants identity-altering actions on every resource "
+          "({grants})",
+          "managed": "{attachment} attaches {policy}, which grants identity-altering actions "
+          "on every resource ({grants})",
+      },
+      references=(OWASP.format(n=5),))
+def identity_admin_policy(ctx: RuleContext) -> Iterator[Hit]:
     """A policy grants identity-altering actions on every resource, whoever holds it.
 
     ## What it does
@@ -67,25 +71,27 @@ def identity_admin_policy(graph: Graph, settings: Settings) -> Iterator[Hit]:
     - OWASP Non-Human Identities Top 10 (2025): NHI5 Overprivileged NHI
     - https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html
     """
-    for policy in graph.policies:
-        found = admin_statements(policy)
+    for policy in ctx.graph.policies:
+        found = admin_access(policy)
         if found:
             yield Hit(
                 policy.address,
                 policy.span,
-                f"policy {policy.label} grants identity-altering actions on every resource "
-                f"({found[0].describe()})",
+                {"policy": policy.label, "grants": describe(found[0])},
                 _evidence(found),
-                kind="identity-admin-policy",
+                key="identity-admin-policy",
+                fix=ctx.fix(policy.platform, "admin-policy"),
             )
-    for attachment in graph.attachments:
-        found = admin_statements(attachment.policy)
+    for attachment in ctx.graph.attachments:
+        found = admin_access(attachment.policy)
         if found:
             yield Hit(
                 attachment.address,
                 attachment.span,
-                f"{attachment.address} attaches {attachment.policy.name}, which grants "
-                f"identity-altering actions on every resource ({found[0].describe()})",
+                {"attachment": attachment.address, "policy": attachment.policy.name,
+                 "grants": describe(found[0])},
                 _evidence(found),
-                kind=f"managed-policy:{attachment.policy.name}",
+                template="managed",
+                key=f"managed-policy:{attachment.policy.name}",
+                fix=ctx.fix(attachment.policy.platform, "admin-policy-managed"),
             )

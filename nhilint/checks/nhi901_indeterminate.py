@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nhilint.checks._common import candidates, grant_evidence
-from nhilint.identity.graph import Evidence, Graph, Principal
-from nhilint.rule import Hit, Severity, rule
-from nhilint.settings import Settings
+from nhilint.checks._common import describe_grants, grant_evidence, label, reasons
+from nhilint.identity.graph import Automation, OwnerState, Pending, Principal
+from nhilint.rule import Evidence, Hit, RuleContext, Severity, rule, show
 
 
-@rule("NHI901", "indeterminate", Severity.INFO)
-def indeterminate(graph: Graph, settings: Settings) -> Iterator[Hit]:
+@rule("NHI901", "indeterminate", Severity.INFO,
+      message={
+          "automation": "cannot tell whether {principal} is an automation principal ({why}); "
+          "it can alter identity ({grants})",
+          "owner": "owner of automation principal {principal} is unknown: {why}",
+          "policy": "automation principal {principal} holds {policy}, which is not fully "
+          "known: {what}",
+          "policy-automation": "cannot tell whether {principal} is an automation principal "
+          "({why}), and it holds {policy}, which is not fully known: {what}",
+          "expiry": "automation principal {principal} can alter identity until {what}, "
+          "which is not known before apply",
+      })
+def indeterminate(ctx: RuleContext) -> Iterator[Hit]:
     """A value a rule needed is not known before deploy.
 
     ## What it does
@@ -49,39 +59,69 @@ def indeterminate(graph: Graph, settings: Settings) -> Iterator[Hit]:
     ## References
     - DESIGN.md: unknown values are reported as indeterminate, never as pass
     """
-    for found in candidates(graph, automation=None):
+    yield from _automation_unknown(ctx)
+    yield from _owner_unknown(ctx)
+    yield from _expiry_unknown(ctx)
+    for principal in ctx.graph.principals:
+        if principal.automation is not Automation.NO:
+            yield from _pending(ctx, principal)
+
+
+def _automation_unknown(ctx: RuleContext) -> Iterator[Hit]:
+    for found in ctx.candidates(Automation.UNKNOWN):
         p = found.principal
+        where = "declared" if p.declaration else "external"
         yield Hit(
-            p.address, found.span,
-            f"cannot tell whether {p.address} is an automation principal ({'; '.join(p.why)}); "
-            f"it can alter identity ({found.summary})",
-            grant_evidence(found.grants), kind="automation-unknown",
+            found.resource, found.span,
+            {"principal": label(p), "why": reasons(p.why), "grants": describe_grants(found.grants)},
+            grant_evidence(found.grants), template="automation", key="automation-unknown",
+            principal=label(p), fix=ctx.fix(p.platform, f"automation-unknown-{where}"),
         )
-    for found in candidates(graph):
+
+
+def _owner_unknown(ctx: RuleContext) -> Iterator[Hit]:
+    for found in ctx.candidates():
         owner = found.principal.owner
-        if not owner.known:
+        if owner.state is OwnerState.UNKNOWN:
+            why = owner.source if owner.value is None else f"{owner.source}: {show(owner.value)}"
             yield Hit(
-                found.principal.address, found.span,
-                f"owner of automation principal {found.principal.address} is unknown: "
-                f"{owner.source}",
-                grant_evidence(found.grants), kind="owner-unknown",
+                found.resource, found.span, {"principal": label(found.principal), "why": why},
+                grant_evidence(found.grants), template="owner", key="owner-unknown",
+                principal=label(found.principal),
+                fix=ctx.fix(found.principal.platform, "owner-unknown"),
             )
-    for principal in graph.principals:
-        if principal.automation is True:
-            yield from _unknown_policies(graph, principal)
 
 
-def _unknown_policies(graph: Graph, principal: Principal) -> Iterator[Hit]:
-    for grant in graph.grants_of(principal):
-        policy = grant.policy
-        unknown = policy.unknown or next(
-            (u for s in policy.statements if s.effect != "Deny" for u in s.undecided), ""
+def _expiry_unknown(ctx: RuleContext) -> Iterator[Hit]:
+    for found in ctx.candidates():
+        until = [g for g in found.grants if g.access.expiry is not None
+                 and not isinstance(g.access.expiry, str)]
+        stale = [c for c in ctx.graph.credentials_of(found.principal)
+                 if c.persistent and c.expiry is not None and not isinstance(c.expiry, str)]
+        if until or stale:
+            what = [g.access.expiry for g in until] + [c.expiry for c in stale]
+            yield Hit(
+                found.resource, found.span, {"principal": label(found.principal), "what": what},
+                grant_evidence(until), template="expiry", key="expiry-unknown",
+                principal=label(found.principal),
+                fix=ctx.fix(found.principal.platform, "expiry-unknown"),
+            )
+
+
+def _pending(ctx: RuleContext, principal: Principal) -> Iterator[Hit]:
+    for item in ctx.graph.pending_of(principal):
+        params = {"principal": label(principal), "policy": item.source, "what": _what(item),
+                  "why": reasons(principal.why)}
+        automation = principal.automation is Automation.UNKNOWN
+        yield Hit(
+            principal.address or item.provenance.holder, principal.span or item.provenance.span,
+            params, (Evidence(item.provenance.holder, item.provenance.span, _what(item)),),
+            template="policy-automation" if automation else "policy",
+            key=f"policy-unknown:{item.provenance.holder}:{item.source}",
+            principal=label(principal), fix=ctx.fix(principal.platform, "policy-unknown"),
         )
-        if unknown:
-            yield Hit(
-                principal.address, principal.span or grant.span,
-                f"automation principal {principal.address} holds {policy.address}, "
-                f"which is not fully known: {unknown}",
-                (Evidence(grant.chain[0], grant.span, unknown),),
-                kind=f"policy-unknown:{policy.address}",
-            )
+
+
+def _what(item: Pending) -> str:
+    u = item.undecided
+    return f"{u.what} {u.reason}" if u.value is None else f"{u.what} {show(u.value)} {u.reason}"

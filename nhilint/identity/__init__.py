@@ -1,13 +1,46 @@
-"""The identity layer: resources in, NHI graph out, one adapter per platform."""
+"""The identity layer: resources in, NHI graph out, one adapter per platform.
+
+Each adapter is a module that satisfies :class:`Adapter`: it contributes its part of the
+graph of one module's resources, and the fix hints for its platform.  :data:`ADAPTERS` is the
+registry: one explicit entry per platform, no import-time registration.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
 
 from nhilint.identity import aws
 from nhilint.identity.graph import Graph
 from nhilint.model import Model
 from nhilint.settings import Settings
 
+#: the fix hints every adapter provides (checked by the tests)
+FIX_KEYS = (
+    "static-secret", "no-owner", "wildcard-scope", "no-expiry-grant", "no-expiry-credential",
+    "admin-policy", "admin-policy-managed", "automation-unknown-external",
+    "automation-unknown-declared", "owner-unknown", "policy-unknown", "expiry-unknown",
+)
+
+
+class Adapter(Protocol):
+    """A platform adapter module."""
+
+    PLATFORM: str
+    FIXES: Mapping[str, str]
+
+    def build(self, model: Model, settings: Settings) -> Graph: ...
+
+
+ADAPTERS: Mapping[str, Adapter] = {aws.PLATFORM: aws}
+
 
 def build_graph(model: Model, settings: Settings) -> Graph:
-    """The NHI graph of one module's resources."""
-    return aws.build(model, settings)
+    """The NHI graph of one module's resources: every adapter's part, merged."""
+    return Graph.merge(adapter.build(model, settings) for adapter in ADAPTERS.values())
+
+
+def fix_hint(platform: str, key: str) -> str:
+    """The platform's fix for ``key``, or ``""`` when the platform has none."""
+    adapter = ADAPTERS.get(platform)
+    return adapter.FIXES.get(key, "") if adapter else ""

@@ -1,221 +1,399 @@
 """The NHI graph: principals, what they may do, the secrets they hold, who may become them.
 
 Platform-neutral values built by the per-platform adapters (``identity/aws`` …) and read by the
-rules.  Every fact keeps its provenance: the resource addresses and source spans behind it.
+rules.  Nothing here knows a platform: an AWS policy statement, a GCP IAM binding and an Azure
+role assignment all arrive as :class:`Grant` values, with the platform's own permission names,
+a :class:`Scope` with a level, typed :class:`Condition` values and an expiry.  Deny statements,
+``NotAction`` and the like are resolved by the adapter before a grant is made.
+
+Values that cannot be known before deploy stay :class:`~nhilint.model.Unknown` here; they are
+rendered as text only when a message is made.  Every fact keeps its provenance: the resource
+addresses and source spans behind it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Mapping
-from typing import NamedTuple
+import enum
+from collections.abc import Callable, Iterable, Mapping
+from functools import cached_property
+from typing import Literal, NamedTuple, TypeVar
 
-from nhilint.model import Span
+from nhilint.model import Span, Unknown
+
+#: a text value as the configuration gives it: known, or not known before deploy
+Text = str | Unknown
+
+#: when a grant or credential stops working: a date as written, not known, or never (``None``)
+Expiry = str | Unknown | None
+
+PrincipalKind = Literal[
+    "user", "role", "group", "service-account", "application", "service-principal",
+    "managed-identity", "kubernetes-service-account", "app-role", "bot",
+]
+CredentialKind = Literal[
+    "access-key", "service-credential", "console-password", "client-secret", "certificate",
+    "key", "token", "ssh-key", "secret-id",
+]
 
 
-class Evidence(NamedTuple):
-    """One link of an evidence chain: a resource, where it is, and what it shows."""
+class ScopeLevel(enum.Enum):
+    """How far a grant reaches, from one resource to a whole tenant."""
 
-    resource: str
-    span: Span
-    detail: str
+    RESOURCE = "resource"
+    ACCOUNT = "account"  # an AWS account, a GCP project
+    FOLDER = "folder"
+    ORGANIZATION = "organization"
+    SUBSCRIPTION = "subscription"
+    MANAGEMENT_GROUP = "management-group"
+    TENANT = "tenant"
+    CLUSTER = "cluster"
+    NAMESPACE = "namespace"
+
+    @property
+    def broad(self) -> bool:
+        """Beyond one account or project: every identity below it is in reach."""
+        return self in _BROAD
+
+    @property
+    def top(self) -> bool:
+        """Organisation or tenant: the whole estate."""
+        return self in (ScopeLevel.ORGANIZATION, ScopeLevel.TENANT)
 
 
-@dataclasses.dataclass(frozen=True)
-class Statement:
-    """One permission statement, normalised (AWS policy statement, later GCP binding …).
+_BROAD = frozenset({
+    ScopeLevel.FOLDER, ScopeLevel.ORGANIZATION, ScopeLevel.SUBSCRIPTION,
+    ScopeLevel.MANAGEMENT_GROUP, ScopeLevel.TENANT, ScopeLevel.CLUSTER,
+})
 
-    ``actions`` / ``resources`` are the patterns as written (``str``, or the ``Unknown`` repr for
-    parts that cannot be known); ``altering`` the identity-altering actions the statement covers
-    after ``NotAction`` is applied.  ``expiry`` is the time after which the statement no longer
-    applies, when a condition says so.
+
+class Scope(NamedTuple):
+    """What a grant is on.
+
+    ``ids`` are the targets as written (ARNs, a project id, a namespace), each possibly
+    unknown; ``wildcard`` is true when they cover every resource at ``level`` (``*``, every
+    role of the account, "everything but …"); ``excepted`` when ``ids`` are the exceptions.
     """
 
-    effect: str
-    actions: tuple[str, ...]
-    not_actions: bool
-    resources: tuple[str, ...]
-    not_resources: bool
-    altering: frozenset[str]
-    conditions: Mapping[str, Mapping[str, tuple[str, ...]]]
-    span: Span
-    written_in: str
-    expiry: str | None = None
-    unknown: tuple[str, ...] = ()
-    #: the actions are unbounded: ``*``, ``service:*`` or an Allow with ``NotAction``
-    wildcard_actions: bool = False
-    #: the resources are unbounded: ``*``, every identity of a kind, or ``NotResource``
-    wildcard_resources: bool = False
-    #: the statement reaches beyond one account/project: organisation or tenant scope
-    org_scope: bool = False
-    #: a condition narrows the statement to some resources (tags, passed-to service …)
-    narrowed: bool = False
-
-    @property
-    def allows(self) -> bool:
-        return self.effect == "Allow"
-
-    @property
-    def undecided(self) -> tuple[str, ...]:
-        """Unknown parts that could change a verdict on this statement.
-
-        Unknown actions, effect or conditions always could; unknown resources only matter
-        when the statement alters identity (they decide whether its scope is unbounded).
-        """
-        if self.altering:
-            return self.unknown
-        return tuple(u for u in self.unknown if not u.startswith(("Resource", "NotResource")))
-
-    @property
-    def takes_back(self) -> bool:
-        """An unconditional Deny on every resource: it removes actions wherever granted."""
-        return self.effect == "Deny" and self.wildcard_resources and not self.conditions
-
-    def describe(self, limit: int = 4) -> str:
-        """``iam:* on *`` — the statement in a few words, for messages."""
-        actions = _few(self.actions, limit)
-        resources = _few(self.resources, limit)
-        verb = "everything but " if self.not_actions else ""
-        where = "everything but " if self.not_resources else ""
-        return f"{verb}{actions} on {where}{resources}"
+    level: ScopeLevel
+    ids: tuple[Text, ...] = ()
+    wildcard: bool = False
+    excepted: bool = False
 
 
-def _few(items: tuple[str, ...], limit: int) -> str:
-    if not items:
-        return "nothing"
-    more = f" (+{len(items) - limit} more)" if len(items) > limit else ""
-    return ", ".join(items[:limit]) + more
+class Narrowing(enum.Enum):
+    """What a condition narrows a grant or trust to."""
+
+    RESOURCE = "resource"  # some resources (tags, named policies)
+    SERVICE = "service"  # the service a role may be passed to
+    BOUNDARY = "boundary"  # principals it creates must carry a permissions boundary
+    TIME = "time"  # a time window
+    SUBJECT = "subject"  # federated subject claim
+    AUDIENCE = "audience"  # federated audience claim
+    PRINCIPAL = "principal"  # the calling principal's organisation, account or source
+    OTHER = "other"  # narrows nothing nhilint weighs
+    UNKNOWN = "unknown"  # the condition is not known before deploy
 
 
-@dataclasses.dataclass(frozen=True)
-class Policy:
-    """A set of statements defined in (or referenced by) the configuration."""
-
-    address: str
-    kind: str
-    name: str
-    statements: tuple[Statement, ...]
-    span: Span
-    managed: bool = False
-    unknown: str = ""
-
-    @property
-    def label(self) -> str:
-        """How a reviewer finds it: the resource, and the inline policy's name inside it."""
-        if self.kind == "role-inline":
-            return f'{self.address} (inline policy "{self.name}")'
-        return self.address
+#: narrowings that bound *what* a grant can change
+SCOPE_NARROWINGS = frozenset({Narrowing.RESOURCE, Narrowing.SERVICE, Narrowing.BOUNDARY})
 
 
-@dataclasses.dataclass(frozen=True)
-class Grant:
-    """``principal`` holds ``policy``; ``chain`` is every resource that makes it so."""
+class Condition(NamedTuple):
+    """One condition, in the platform's terms, with what it narrows."""
 
-    principal: str
-    policy: Policy
+    key: str
+    operator: str
+    values: tuple[Text, ...]
+    narrows: Narrowing
+
+
+class Undecided(NamedTuple):
+    """A part of a fact that is not known and could change a verdict.
+
+    ``what`` names the part (``"the policy"``, ``"Effect"``), ``value`` is the unknown value
+    when there is one, ``reason`` says why it is not known.
+    """
+
+    what: str
+    value: Unknown | None
+    reason: str
+
+
+class Provenance(NamedTuple):
+    """The resources behind a fact: ``holder`` makes it hold (an attachment, a membership),
+    ``chain`` is every resource involved in order, ``span`` where the holding is written."""
+
+    holder: str
     chain: tuple[str, ...]
     span: Span
 
 
 @dataclasses.dataclass(frozen=True)
+class Access:
+    """Permissions on a scope, as one policy entry grants them (whoever holds them).
+
+    ``permissions`` are the platform's own names or patterns as written (``iam:Put*``,
+    ``roles/owner``); ``altering`` the identity-altering subset after the platform's own
+    algebra (wildcards, "everything but", denies) is applied; ``wildcard`` says the permissions
+    are unbounded (every action, every action of an identity service, "everything but …", a
+    basic role); ``excepted`` that ``permissions`` lists the exceptions.  ``span`` and
+    ``written_in`` locate the entry (a statement, a binding).
+    """
+
+    permissions: tuple[Text, ...]
+    altering: frozenset[str]
+    scope: Scope
+    span: Span
+    written_in: str
+    wildcard: bool = False
+    excepted: bool = False
+    conditions: tuple[Condition, ...] = ()
+    expiry: Expiry = None
+    undecided: tuple[Undecided, ...] = ()
+
+    @property
+    def narrowed(self) -> bool:
+        """A condition bounds what the entry can change (tags, passed-to service …)."""
+        return any(c.narrows in SCOPE_NARROWINGS for c in self.conditions)
+
+    @property
+    def unbounded(self) -> bool:
+        """Every permission, or every resource at its level (or a broad level) unnarrowed."""
+        wide = self.scope.wildcard or self.scope.level.broad
+        return self.wildcard or (wide and not self.narrowed)
+
+
+class PrincipalId(NamedTuple):
+    """Which principal: ``ref`` is the declaring resource's address, or for a principal
+    referenced but not declared here, the reference as given (a name, an ARN, a
+    ``serviceAccount:`` member, an object id), possibly unknown."""
+
+    platform: str
+    type: str
+    ref: Text
+
+
+@dataclasses.dataclass(frozen=True)
+class Grant:
+    """``principal`` holds ``access``; ``provenance`` is every resource that makes it so."""
+
+    principal: PrincipalId
+    access: Access
+    provenance: Provenance
+
+
+@dataclasses.dataclass(frozen=True)
+class Pending:
+    """Something a principal holds whose content is not (fully) known: the policy, or a part
+    of a statement that could change a verdict."""
+
+    principal: PrincipalId
+    source: str
+    undecided: Undecided
+    provenance: Provenance
+
+
+@dataclasses.dataclass(frozen=True)
 class Credential:
-    principal: str
+    """A secret that authenticates as ``principal``.
+
+    ``persistent`` is true for a live, long-lived machine secret (an active access key, a
+    client secret); ``rotated`` when the configuration replaces it on a schedule; ``expiry``
+    when it stops working by itself.
+    """
+
+    principal: PrincipalId
     address: str
-    kind: str
+    kind: CredentialKind
+    label: str
     span: Span
     persistent: bool
-    expiry: str | None = None
     rotated: bool = False
+    expiry: Expiry = None
+
+
+class TrustKind(enum.Enum):
+    """Who may become a principal."""
+
+    SERVICE = "service"
+    OIDC = "oidc"
+    SAML = "saml"
+    PRINCIPAL = "principal"  # another account, role or user
+    ANYONE = "anyone"
+    IMPERSONATION = "impersonation"
+    UNKNOWN = "unknown"
 
 
 @dataclasses.dataclass(frozen=True)
 class Trust:
-    """Who may become the principal (``Service``, ``Federated``, ``AWS``, ``*``)."""
+    """``principal`` may be become by ``issuer`` (a service, an OIDC or SAML provider, an
+    account); ``via`` is the issuer's resource when it is declared here; ``subjects`` and
+    ``audiences`` the federated claims the trust requires (empty: none required)."""
 
-    principal: str
-    kind: str
-    value: str
-    actions: tuple[str, ...]
-    conditions: Mapping[str, Mapping[str, tuple[str, ...]]]
+    principal: PrincipalId
+    kind: TrustKind
+    issuer: Text
     span: Span
+    via: str = ""
+    subjects: tuple[Text, ...] = ()
+    audiences: tuple[Text, ...] = ()
+    conditions: tuple[Condition, ...] = ()
 
 
-@dataclasses.dataclass(frozen=True)
-class Owner:
-    value: str | None
+class OwnerState(enum.Enum):
+    KNOWN = "known"
+    ABSENT = "absent"
+    UNKNOWN = "unknown"
+
+
+class Owner(NamedTuple):
+    """Who owns a principal: ``source`` says where the value came from, or where nhilint
+    looked; ``value`` is the owner (or the unknown value it is computed from)."""
+
+    state: OwnerState
     source: str
-    known: bool = True
+    value: Text | None = None
+
+
+class Automation(enum.Enum):
+    """Is the principal an automation (non-human) identity?"""
+
+    YES = "automation"
+    NO = "human"
+    UNKNOWN = "unknown"
+
+
+class Reason(NamedTuple):
+    """One reason for a verdict: a phrase, and the value it is about (rendered in messages)."""
+
+    says: str
+    value: Text | None = None
+    then: str = ""
+
+
+class Declaration(NamedTuple):
+    address: str
+    span: Span
 
 
 @dataclasses.dataclass(frozen=True)
 class Principal:
-    """An identity: declared here (``span`` set) or referenced from elsewhere (external).
+    """An identity: declared here (``declaration`` set) or referenced from elsewhere.
 
-    ``automation`` is ``True``/``False`` with the reasons, or ``None`` when the scanned code
-    cannot tell.
+    ``automation`` is the verdict and ``why`` its reasons; positive evidence is needed for
+    ``YES``, and nothing is assumed from an absence.
     """
 
-    address: str
-    kind: str
-    platform: str
-    name: str | None
-    automation: bool | None
-    why: tuple[str, ...]
+    id: PrincipalId
+    kind: PrincipalKind
+    name: Text | None
+    automation: Automation
+    why: tuple[Reason, ...]
     owner: Owner
-    span: Span | None
-    declared: bool = True
+    declaration: Declaration | None = None
+
+    @property
+    def platform(self) -> str:
+        return self.id.platform
+
+    @property
+    def span(self) -> Span | None:
+        return self.declaration.span if self.declaration else None
+
+    @property
+    def address(self) -> str | None:
+        """The declaring resource's address, ``None`` for an external principal."""
+        return self.declaration.address if self.declaration else None
+
+
+@dataclasses.dataclass(frozen=True)
+class Policy:
+    """A set of permissions defined in (or attached from) the configuration, whoever holds it:
+    a customer managed or inline policy, a custom role, a role definition.
+
+    ``access`` holds its grants of permissions (after its own denies are applied);
+    ``managed`` marks a provider-managed policy (AWS managed, a predefined role), reported at
+    the resource that attaches it.
+    """
+
+    platform: str
+    address: str
+    label: str
+    name: str
+    access: tuple[Access, ...]
+    span: Span
+    managed: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
 class Attachment:
-    """A provider-managed policy attached somewhere (for NHI011)."""
+    """A provider-managed policy attached by ``address`` to ``principals``."""
 
     address: str
     policy: Policy
     span: Span
-    principals: tuple[str, ...]
+    principals: tuple[PrincipalId, ...]
 
 
 @dataclasses.dataclass(frozen=True)
 class Graph:
+    """Everything the adapters found in one module, with per-principal indexes built once."""
+
     principals: tuple[Principal, ...] = ()
     grants: tuple[Grant, ...] = ()
     credentials: tuple[Credential, ...] = ()
     trusts: tuple[Trust, ...] = ()
     policies: tuple[Policy, ...] = ()
     attachments: tuple[Attachment, ...] = ()
-    resources: int = 0
+    pending: tuple[Pending, ...] = ()
 
-    def grants_of(self, principal: Principal) -> Iterator[Grant]:
-        return (g for g in self.grants if g.principal == principal.address)
+    @classmethod
+    def merge(cls, parts: Iterable[Graph]) -> Graph:
+        """One graph from each platform adapter's part of the same module."""
+        parts = tuple(parts)
+        fields = (f.name for f in dataclasses.fields(cls))
+        return cls(**{f: tuple(x for p in parts for x in getattr(p, f)) for f in fields})
 
-    def credentials_of(self, principal: Principal) -> Iterator[Credential]:
-        return (c for c in self.credentials if c.principal == principal.address)
+    @cached_property
+    def _grants(self) -> Mapping[PrincipalId, tuple[Grant, ...]]:
+        return _index(self.grants, lambda g: g.principal)
 
-    def trusts_of(self, principal: Principal) -> Iterator[Trust]:
-        return (t for t in self.trusts if t.principal == principal.address)
+    @cached_property
+    def _credentials(self) -> Mapping[PrincipalId, tuple[Credential, ...]]:
+        return _index(self.credentials, lambda c: c.principal)
+
+    @cached_property
+    def _trusts(self) -> Mapping[PrincipalId, tuple[Trust, ...]]:
+        return _index(self.trusts, lambda t: t.principal)
+
+    @cached_property
+    def _pending(self) -> Mapping[PrincipalId, tuple[Pending, ...]]:
+        return _index(self.pending, lambda p: p.principal)
+
+    def grants_of(self, principal: Principal) -> tuple[Grant, ...]:
+        return self._grants.get(principal.id, ())
+
+    def altering_of(self, principal: Principal) -> tuple[Grant, ...]:
+        """The principal's grants that can alter identity."""
+        return tuple(g for g in self.grants_of(principal) if g.access.altering)
+
+    def credentials_of(self, principal: Principal) -> tuple[Credential, ...]:
+        return self._credentials.get(principal.id, ())
+
+    def trusts_of(self, principal: Principal) -> tuple[Trust, ...]:
+        return self._trusts.get(principal.id, ())
+
+    def pending_of(self, principal: Principal) -> tuple[Pending, ...]:
+        return self._pending.get(principal.id, ())
 
 
-def taken_back(statements: Iterable[Statement]) -> frozenset[str]:
-    """The identity-altering actions that unconditional Denys on every resource remove."""
-    return frozenset().union(*(s.altering for s in statements if s.takes_back))
+K = TypeVar("K")
+V = TypeVar("V")
 
 
-class AlteringGrant(NamedTuple):
-    """An Allow statement held by a principal that covers identity-altering actions."""
-
-    grant: Grant
-    statement: Statement
-    actions: frozenset[str]
-
-
-def altering_grants(graph: Graph, principal: Principal) -> tuple[AlteringGrant, ...]:
-    """The principal's identity-altering Allow statements, less what a Deny takes back.
-
-    Only an unconditional Deny on every resource takes actions back; a Deny narrowed by a
-    condition or to some resources leaves the Allow standing (it still applies elsewhere).
-    """
-    held = [(g, s) for g in graph.grants_of(principal) for s in g.policy.statements]
-    denied = taken_back(s for _, s in held)
-    found = ((g, s, s.altering - denied) for g, s in held if s.allows)
-    return tuple(AlteringGrant(g, s, actions) for g, s, actions in found if actions)
+def _index(items: Iterable[V], key: Callable[[V], K]) -> Mapping[K, tuple[V, ...]]:
+    found: dict[K, list[V]] = {}
+    for item in items:
+        found.setdefault(key(item), []).append(item)
+    return {k: tuple(v) for k, v in found.items()}

@@ -1,8 +1,7 @@
-"""Reading model values in the identity layer: lists, text, and following references."""
+"""Reading model values in the identity layer: lists, nested blocks, and following references."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from nhilint.model import Ref, Resource, Unknown
@@ -15,34 +14,6 @@ def as_list(value: object) -> list[object]:
     if isinstance(value, list | tuple):
         return list(value)
     return [value]
-
-
-def text(value: object) -> str:
-    """A value as a short human string; unknown parts show their source expression."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Unknown):
-        return "${" + (value.source or value.reason) + "}"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def template_shape(value: object, placeholder: str = "X") -> str:
-    """A string, or a string template with its unknown interpolations as ``placeholder``.
-
-    ``"arn:aws:iam::${var.account}:role/*"`` -> ``arn:aws:iam::X:role/*``; anything else
-    unknown -> ``""``.
-    """
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Unknown) and _is_template(value.source):
-        return re.sub(r"\$\{[^}]*\}", placeholder, value.source[1:-1])
-    return ""
-
-
-def _is_template(source: str) -> bool:
-    return len(source) >= 2 and source[0] == source[-1] == '"' and "\n" not in source
 
 
 def first_block(resource: Resource, name: str) -> Mapping[str, object]:
@@ -63,14 +34,20 @@ class Index:
             self._instances.setdefault(base, []).append(resource)
 
     def target(self, ref: Ref) -> Resource | None:
-        """The resource a reference points at (the first instance of a counted resource)."""
+        """The resource a reference points at, when the reference says which one.
+
+        A reference without an instance key names a resource that has no ``count`` or
+        ``for_each``; one whose key is not known (an unknown ``for_each``) names no resource
+        in particular, so nothing is returned rather than a guess.
+        """
         address = f"{ref.module}.{ref.address}" if ref.module else ref.address
         instances = self._instances.get(address, [])
         key = ref.attr[0] if ref.attr and isinstance(ref.attr[0], int | str) else None
         for resource in instances:
             if key is not None and resource.address.endswith(f"[{_key(key)}]"):
                 return resource
-        return instances[0] if instances else None
+        single = [r for r in instances if r.address == address]
+        return single[0] if len(single) == 1 else None
 
     def referenced(self, value: object, *types: str) -> Resource | None:
         """The resource of one of ``types`` that ``value`` refers to, if it is a reference."""

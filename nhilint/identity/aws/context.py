@@ -7,25 +7,28 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from nhilint.identity.aws.actions import ActionCatalog
-from nhilint.identity.graph import Policy
-from nhilint.identity.values import Index, text
+from nhilint.identity.aws.arn import last_segment
+from nhilint.identity.graph import PrincipalId, PrincipalKind, Text
+from nhilint.identity.values import Index
 from nhilint.model import Model, Provider, Resource, Unknown
 from nhilint.settings import Settings
 
+PLATFORM = "aws"
 USER, ROLE, GROUP = "aws_iam_user", "aws_iam_role", "aws_iam_group"
 PRINCIPAL_TYPES = (USER, ROLE, GROUP)
+KINDS: Mapping[str, PrincipalKind] = {USER: "user", ROLE: "role", GROUP: "group"}
 
 
-class PrincipalRef(NamedTuple):
-    """A principal named by a grant, credential or membership: declared or external."""
+class Who(NamedTuple):
+    """A principal named by a grant, credential or membership: declared here or not."""
 
-    address: str
-    kind: str
+    id: PrincipalId
     name: str | None
+    declared: bool
 
     @property
-    def external(self) -> bool:
-        return self.address.startswith("external.")
+    def type(self) -> str:
+        return self.id.type
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,12 +39,16 @@ class Context:
     settings: Settings
     declared: Mapping[str, Resource]
     names: Mapping[tuple[str, str], str]
-    #: ``aws_iam_policy`` address -> its policy, filled as policies are first read
-    customer_policies: dict[str, Policy] = dataclasses.field(default_factory=dict)
+    #: ``aws_iam_policy`` address -> its policy as read (a ``grants.Read``), filled as
+    #: policies are first read
+    customer_policies: dict[str, object] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def build(cls, model: Model, catalog: ActionCatalog, settings: Settings) -> Context:
-        declared = {r.address: r for r in model.resources if r.type in PRINCIPAL_TYPES}
+        declared = {
+            r.address: r for r in model.resources
+            if r.type in PRINCIPAL_TYPES and r.mode == "managed"
+        }
         names = {
             (r.type, name): r.address
             for r in declared.values()
@@ -55,26 +62,22 @@ class Context:
                 return provider
         return None
 
-    def principal(self, kind: str, value: object) -> PrincipalRef:
+    def principal(self, type_: str, value: object) -> Who:
         """Resolve ``user = aws_iam_user.ci.name`` / ``"deploy-bot"`` / a role ARN."""
-        target = self.index.referenced(value, kind)
-        if target is not None:
-            return PrincipalRef(target.address, kind, _name(target))
-        name = _name_from(value)
-        if name is not None and (kind, name) in self.names:
-            return PrincipalRef(self.names[(kind, name)], kind, name)
-        return PrincipalRef(f"external.{kind}.{name or text(value)}", kind, name)
+        target = self.index.referenced(value, type_)
+        if target is not None and target.address in self.declared:
+            return self.declared_principal(target)
+        if target is not None:  # a data source: declared elsewhere, named here
+            value = target.get("name", target.get("arn", value))
+        name = last_segment(value)
+        if name is not None and (type_, name) in self.names:
+            return self.declared_principal(self.declared[self.names[(type_, name)]])
+        ref: Text = value if isinstance(value, str | Unknown) else Unknown(
+            f"is a {type(value).__name__}, not a name"
+        )
+        return Who(PrincipalId(PLATFORM, type_, ref), name, declared=False)
 
-
-def _name(resource: Resource) -> str | None:
-    name = resource.get("name")
-    return name if isinstance(name, str) else None
-
-
-def _name_from(value: object) -> str | None:
-    """``deploy-bot``, or the last path segment of an IAM ARN; ``None`` when not known."""
-    if isinstance(value, Unknown) or not isinstance(value, str) or not value:
-        return None
-    if value.startswith("arn:"):
-        return value.rsplit("/", 1)[-1]
-    return value
+    def declared_principal(self, resource: Resource) -> Who:
+        name = resource.get("name")
+        pid = PrincipalId(PLATFORM, resource.type, resource.address)
+        return Who(pid, name if isinstance(name, str) else None, declared=True)

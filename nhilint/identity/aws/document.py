@@ -13,7 +13,8 @@ import json
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from nhilint.identity.values import Index, as_list, text
+from nhilint.identity.graph import Undecided
+from nhilint.identity.values import Index, as_list
 from nhilint.model import AttrPath, Resource, Span, Unknown
 
 POLICY_DOCUMENT = "aws_iam_policy_document"
@@ -28,10 +29,12 @@ class RawStatement(NamedTuple):
 
 class Document(NamedTuple):
     statements: tuple[RawStatement, ...]
-    #: why (part of) the document could not be known; empty when it is fully known
-    unknown: str = ""
-    #: the resources the document was read from, in order (for evidence chains)
-    sources: tuple[str, ...] = ()
+    #: what of the document could not be known; empty when it is fully known
+    undecided: tuple[Undecided, ...] = ()
+
+
+def _not_a_document(reason: str) -> Document:
+    return Document((), (Undecided("the policy", None, reason),))
 
 
 def read_policy(value: object, holder: Resource, path: AttrPath, index: Index) -> Document:
@@ -42,7 +45,7 @@ def read_policy(value: object, holder: Resource, path: AttrPath, index: Index) -
 def _read(value: object, holder: Resource, path: AttrPath, index: Index, depth: int) -> Document:
     span = holder.span_of(path)
     if depth > _MAX_DEPTH:
-        return Document((), f"policy references nest deeper than {_MAX_DEPTH}")
+        return _not_a_document(f"references other policies nested deeper than {_MAX_DEPTH}")
     if isinstance(value, str):
         return _from_json_text(value, span, holder.address)
     if isinstance(value, dict):
@@ -50,8 +53,8 @@ def _read(value: object, holder: Resource, path: AttrPath, index: Index, depth: 
     if isinstance(value, Unknown):
         return _from_unknown(value, holder, path, index, depth)
     if value is None:
-        return Document((), "", ())
-    return Document((), f"policy is a {type(value).__name__}, not a document")
+        return Document(())
+    return _not_a_document(f"is a {type(value).__name__}, not a document")
 
 
 def _from_unknown(
@@ -63,35 +66,40 @@ def _from_unknown(
     if target is not None and target.type == POLICY_DOCUMENT and target.mode == "data":
         return render_document(target, index, depth + 1)
     if target is not None and "policy" in target.attributes and target is not holder:
-        found = _read(target.get("policy"), target, ("policy",), index, depth + 1)
-        return found._replace(sources=(target.address, *found.sources))
-    return Document((), f"the policy is {text(value)}, which is not known before apply")
+        return _read(target.get("policy"), target, ("policy",), index, depth + 1)
+    return Document((), (Undecided("the policy", value, "is not known before apply"),))
 
 
 def _from_json_text(value: str, span: Span, written_in: str) -> Document:
     try:
         parsed = json.loads(value)
     except json.JSONDecodeError as exc:
-        return Document((), f"the policy is not valid JSON ({exc.msg} at line {exc.lineno})")
+        return _not_a_document(f"is not valid JSON ({exc.msg} at line {exc.lineno})")
     if not isinstance(parsed, dict):
-        return Document((), "the policy JSON is not an object")
+        return _not_a_document("is JSON but not an object")
     return _from_structure(parsed, span, written_in)
 
 
 def _from_structure(doc: Mapping[str, object], span: Span, written_in: str) -> Document:
     statements: list[RawStatement] = []
-    unknown = ""
+    undecided: list[Undecided] = []
     for body in as_list(doc.get("Statement")):
         if isinstance(body, dict):
             statements.append(RawStatement(body, span, written_in))
         else:
-            unknown = f"a statement is {text(body)}"
-    return Document(tuple(statements), unknown, (written_in,))
+            undecided.append(_statement_unknown(body))
+    return Document(tuple(statements), tuple(undecided))
+
+
+def _statement_unknown(body: object) -> Undecided:
+    if isinstance(body, Unknown):
+        return Undecided("a statement", body, "is not known before apply")
+    return Undecided("a statement", None, f"is a {type(body).__name__}, not an object")
 
 
 def render_document(data: Resource, index: Index, depth: int = 0) -> Document:
     """Render ``data "aws_iam_policy_document"`` as the provider would."""
-    unknowns: list[str] = []
+    unknowns: list[Undecided] = []
     sources = _merge_sources(data, "source_policy_documents", "source_json", index, depth, unknowns)
     own = _own_statements(data, unknowns)
     merged = _override_by_sid(sources, own)
@@ -99,11 +107,11 @@ def render_document(data: Resource, index: Index, depth: int = 0) -> Document:
         data, "override_policy_documents", "override_json", index, depth, unknowns
     )
     merged = _override_by_sid(merged, overrides)
-    return Document(tuple(merged), "; ".join(unknowns), (data.address,))
+    return Document(tuple(merged), tuple(unknowns))
 
 
 def _merge_sources(
-    data: Resource, attr: str, legacy: str, index: Index, depth: int, unknowns: list[str]
+    data: Resource, attr: str, legacy: str, index: Index, depth: int, unknowns: list[Undecided]
 ) -> list[RawStatement]:
     found: list[RawStatement] = []
     values: list[tuple[object, AttrPath]] = [
@@ -114,8 +122,7 @@ def _merge_sources(
     for value, path in values:
         document = _read(value, data, path, index, depth + 1)
         found.extend(document.statements)
-        if document.unknown:
-            unknowns.append(document.unknown)
+        unknowns.extend(document.undecided)
     return found
 
 
@@ -126,11 +133,11 @@ def _override_by_sid(base: list[RawStatement], top: list[RawStatement]) -> list[
     return kept + top
 
 
-def _own_statements(data: Resource, unknowns: list[str]) -> list[RawStatement]:
+def _own_statements(data: Resource, unknowns: list[Undecided]) -> list[RawStatement]:
     found = []
     for i, block in enumerate(as_list(data.get("statement"))):
         if not isinstance(block, dict):
-            unknowns.append(f"a statement block is {text(block)}")
+            unknowns.append(_statement_unknown(block))
             continue
         span = data.span_of(("statement", i))
         found.append(RawStatement(_statement_json(block), span, data.address))
@@ -158,25 +165,37 @@ def _statement_json(block: Mapping[str, object]) -> dict[str, object]:
 
 
 def _principals(blocks: object) -> object:
-    principals: dict[str, list[object]] = {}
+    """``principals { type, identifiers }`` blocks as IAM's ``Principal``; keys that are not
+    known stay :class:`Unknown` (the trust reader reports them)."""
+    principals: dict[object, list[object]] = {}
     for block in as_list(blocks):
         if not isinstance(block, dict):
-            principals.setdefault("Unknown", []).append(block)
+            principals.setdefault(_key(block), []).append(block)
             continue
-        kind = block.get("type")
+        kind = _key(block.get("type"))
         identifiers = as_list(block.get("identifiers"))
         if kind == "*" and identifiers == ["*"]:
             return "*"
-        principals.setdefault(text(kind), []).extend(identifiers)
+        principals.setdefault(kind, []).extend(identifiers)
     return principals
 
 
-def _conditions(blocks: object) -> dict[str, dict[str, object]]:
-    conditions: dict[str, dict[str, object]] = {}
+def _conditions(blocks: object) -> dict[object, object]:
+    """``condition { test, variable, values }`` blocks as IAM's ``Condition``; unknown parts
+    stay :class:`Unknown` (the statement reader reports them)."""
+    conditions: dict[object, object] = {}
     for block in as_list(blocks):
         if isinstance(block, dict):
-            by_key = conditions.setdefault(text(block.get("test")), {})
-            by_key[text(block.get("variable"))] = block.get("values")
+            by_key = conditions.setdefault(_key(block.get("test")), {})
+            if isinstance(by_key, dict):
+                by_key[_key(block.get("variable"))] = block.get("values")
         else:
-            conditions.setdefault("Unknown", {})[text(block)] = block
+            conditions[_key(block)] = block
     return conditions
+
+
+def _key(value: object) -> str | Unknown:
+    """A value used as a key of IAM's JSON shape: a string, or unknown."""
+    if isinstance(value, str | Unknown):
+        return value
+    return Unknown(f"is a {type(value).__name__}, not a string")

@@ -6,13 +6,14 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from nhilint.identity.aws.context import GROUP, ROLE, USER, Context, PrincipalRef
+from nhilint.identity.aws.arn import template_shape
+from nhilint.identity.aws.context import GROUP, PLATFORM, ROLE, USER, Context, Who
 from nhilint.identity.aws.document import RawStatement, read_policy
 from nhilint.identity.aws.managed import is_aws_managed_arn, managed_policy
-from nhilint.identity.aws.policy import normalise
-from nhilint.identity.graph import Attachment, Grant, Policy
-from nhilint.identity.values import as_list, template_shape, text
-from nhilint.model import AttrPath, Resource, Span
+from nhilint.identity.aws.statement import Statement, accesses, normalise, taken_back
+from nhilint.identity.graph import Attachment, Policy, PrincipalId, Provenance, Undecided
+from nhilint.identity.values import as_list
+from nhilint.model import AttrPath, Resource, Span, Unknown
 
 INLINE = {"aws_iam_user_policy": USER, "aws_iam_role_policy": ROLE, "aws_iam_group_policy": GROUP}
 ATTACH = {
@@ -26,20 +27,47 @@ _MULTI = {"users": USER, "roles": ROLE, "groups": GROUP}
 _MANAGED_TEMPLATE = re.compile(r"^arn:[^:]*:iam::aws:policy/([^\0]+)$")
 
 
+class Read(NamedTuple):
+    """A policy as read, before IAM's algebra: its statements and what is not known.
+
+    ``address`` is the resource it is written in (empty for a policy only named by an ARN
+    that is not declared here); ``managed`` marks an AWS managed policy.
+    """
+
+    address: str
+    label: str
+    name: str
+    statements: tuple[Statement, ...]
+    span: Span
+    managed: bool = False
+    undecided: tuple[Undecided, ...] = ()
+    defined: bool = True
+
+    def policy(self) -> Policy:
+        """The policy as the graph sees it: its Allows, less what its own Denys take back."""
+        own = accesses(self.statements, taken_back(self.statements))
+        return Policy(PLATFORM, self.address, self.label, self.name, own, self.span, self.managed)
+
+
 class Held(NamedTuple):
     """A policy held by a principal, as the configuration says."""
 
-    principal: PrincipalRef
-    policy: Policy
+    principal: Who
+    read: Read
     holder: str
     span: Span
+    via: tuple[str, ...] = ()
 
-    def grant(self) -> Grant:
-        chain = [self.holder]
-        for address in (self.policy.address, *(s.written_in for s in self.policy.statements)):
-            if address not in chain and not address.startswith("${"):
+    def provenance(self) -> Provenance:
+        chain = [*self.via, self.holder]
+        for address in (self.read.address, *(s.written_in for s in self.read.statements)):
+            if address and address not in chain:
                 chain.append(address)
-        return Grant(self.principal.address, self.policy, tuple(chain), self.span)
+        return Provenance(self.via[0] if self.via else self.holder, tuple(chain), self.span)
+
+    def inherited_by(self, member: Who, membership: str) -> Held:
+        """The same policy, held by a group member through ``membership``."""
+        return self._replace(principal=member, via=(membership, *self.via))
 
 
 def held_policies(ctx: Context) -> Iterator[Held]:
@@ -58,84 +86,84 @@ def held_policies(ctx: Context) -> Iterator[Held]:
 
 
 def attachments(held: list[Held]) -> tuple[Attachment, ...]:
-    """Provider-managed policies attached anywhere, grouped by attaching resource."""
-    found: dict[tuple[str, str], Attachment] = {}
+    """AWS managed policies attached anywhere, grouped by attaching resource."""
+    found: dict[tuple[str, str], tuple[Read, Span, list[PrincipalId]]] = {}
     for item in held:
-        if not item.policy.managed:
-            continue
-        key = (item.holder, item.policy.address)
-        before = found.get(key)
-        principals = (before.principals if before else ()) + (item.principal.address,)
-        found[key] = Attachment(item.holder, item.policy, item.span, principals)
-    return tuple(found.values())
+        if item.read.managed and not item.via:
+            key = (item.holder, item.read.address)
+            found.setdefault(key, (item.read, item.span, []))[2].append(item.principal.id)
+    return tuple(
+        Attachment(holder, read.policy(), span, tuple(principals))
+        for (holder, _), (read, span, principals) in found.items()
+    )
 
 
 def _inline(ctx: Context, resource: Resource, kind: str) -> Iterator[Held]:
     principal = ctx.principal(kind, resource.get(ATTR[kind]))
-    policy = document_policy(ctx, resource, resource.get("policy"), ("policy",), "inline")
-    yield Held(principal, policy, resource.address, resource.span)
+    read = document_policy(ctx, resource, resource.get("policy"), ("policy",))
+    yield Held(principal, read, resource.address, resource.span)
 
 
 def _attachment(ctx: Context, resource: Resource, kind: str) -> Iterator[Held]:
     principal = ctx.principal(kind, resource.get(ATTR[kind]))
-    policy = policy_by_arn(ctx, resource.get("policy_arn"), resource, ("policy_arn",))
-    yield Held(principal, policy, resource.address, resource.span)
+    read = policy_by_arn(ctx, resource.get("policy_arn"), resource, ("policy_arn",))
+    yield Held(principal, read, resource.address, resource.span)
 
 
 def _exclusive_attachment(ctx: Context, resource: Resource) -> Iterator[Held]:
-    policy = policy_by_arn(ctx, resource.get("policy_arn"), resource, ("policy_arn",))
+    read = policy_by_arn(ctx, resource.get("policy_arn"), resource, ("policy_arn",))
     for attr, kind in _MULTI.items():
         for value in as_list(resource.get(attr)):
-            yield Held(ctx.principal(kind, value), policy, resource.address, resource.span)
+            yield Held(ctx.principal(kind, value), read, resource.address, resource.span)
 
 
 def _role_policies(ctx: Context, role: Resource) -> Iterator[Held]:
-    name = role.get("name")
-    me = PrincipalRef(role.address, ROLE, name if isinstance(name, str) else None)
+    me = ctx.declared_principal(role)
     for i, block in enumerate(as_list(role.get("inline_policy"))):
         if isinstance(block, dict) and block.get("policy") is not None:
             path: AttrPath = ("inline_policy", i, "policy")
-            policy = document_policy(
-                ctx, role, block.get("policy"), path, "role-inline", block.get("name")
-            )
-            yield Held(me, policy, role.address, role.span_of(("inline_policy", i)))
+            read = document_policy(ctx, role, block.get("policy"), path, block.get("name"))
+            yield Held(me, read, role.address, role.span_of(("inline_policy", i)))
     for i, arn in enumerate(as_list(role.get("managed_policy_arns"))):
         where: AttrPath = ("managed_policy_arns", i)
         yield Held(me, policy_by_arn(ctx, arn, role, where), role.address, role.span_of(where))
 
 
 def document_policy(
-    ctx: Context, holder: Resource, value: object, path: AttrPath, kind: str,
-    name: object = None,
-) -> Policy:
+    ctx: Context, holder: Resource, value: object, path: AttrPath, inline_name: object = None,
+) -> Read:
     """A policy written in the configuration (JSON, jsonencode, policy document data source)."""
     document = read_policy(value, holder, path, ctx.index)
     statements = tuple(normalise(raw, ctx.catalog) for raw in document.statements)
-    name = holder.get("name") if name is None else name
+    name = holder.get("name") if inline_name is None else inline_name
     span = holder.span if len(path) == 1 else holder.span_of(path[:2])
-    return Policy(
-        holder.address, kind, name if isinstance(name, str) else holder.name, statements,
-        span, unknown=document.unknown,
-    )
+    label = holder.address
+    if len(path) > 1:  # an inline policy block inside the role
+        label = f'{holder.address} (inline policy "{name}")' if isinstance(name, str) else (
+            f"{holder.address} (an inline policy)"
+        )
+    return Read(holder.address, label, name if isinstance(name, str) else holder.name,
+                statements, span, undecided=document.undecided)
 
 
-def customer_policies(ctx: Context) -> Iterator[Policy]:
+def customer_policies(ctx: Context) -> Iterator[Read]:
     """Every ``aws_iam_policy`` declared here, whoever holds it."""
     for resource in ctx.model.of_type("aws_iam_policy"):
         if resource.mode == "managed":
             yield customer_policy(ctx, resource)
 
 
-def customer_policy(ctx: Context, resource: Resource) -> Policy:
+def customer_policy(ctx: Context, resource: Resource) -> Read:
     """An ``aws_iam_policy``, read once however many attachments name it."""
     found = ctx.customer_policies.get(resource.address)
-    if found is None:
-        found = document_policy(ctx, resource, resource.get("policy"), ("policy",), "customer")
-        ctx.customer_policies[resource.address] = found
-    return found
+    if isinstance(found, Read):
+        return found
+    read = document_policy(ctx, resource, resource.get("policy"), ("policy",))
+    ctx.customer_policies[resource.address] = read
+    return read
 
 
-def policy_by_arn(ctx: Context, value: object, holder: Resource, path: AttrPath) -> Policy:
+def policy_by_arn(ctx: Context, value: object, holder: Resource, path: AttrPath) -> Read:
     """The policy a ``policy_arn`` points at: declared here, AWS managed, or unknown.
 
     An AWS managed policy's statements are located where the ARN is written.
@@ -147,8 +175,9 @@ def policy_by_arn(ctx: Context, value: object, holder: Resource, path: AttrPath)
     arn = _arn_of_data(target) if target is not None else _aws_managed_template(value)
     if isinstance(arn, str):
         return _policy_for_arn(ctx, arn, span, holder.address)
-    return Policy(text(value), "unknown", text(value), (), span,
-                  unknown=f"the policy ARN is {text(value)}, not known before apply")
+    unknown = value if isinstance(value, Unknown) else Unknown("not a string")
+    return Read("", "a policy", "", (), span, defined=False,
+                undecided=(Undecided("the policy ARN", unknown, "is not known before apply"),))
 
 
 def _aws_managed_template(value: object) -> object:
@@ -164,21 +193,22 @@ def _arn_of_data(data: Resource) -> str | None:
     return f"arn:aws:iam::aws:policy/{name}" if isinstance(name, str) else None
 
 
-def _policy_for_arn(ctx: Context, arn: str, span: Span, written_in: str) -> Policy:
+def _policy_for_arn(ctx: Context, arn: str, span: Span, written_in: str) -> Read:
     managed = managed_policy(arn)
     if managed is not None:
         bodies = [b for b in as_list(managed.document.get("Statement")) if isinstance(b, dict)]
         statements = tuple(
             normalise(RawStatement(b, span, written_in), ctx.catalog) for b in bodies
         )
-        return Policy(arn, "aws-managed", managed.name, statements, span, managed=True)
+        return Read(arn, managed.name, managed.name, statements, span, managed=True)
     name = arn.rsplit("/", 1)[-1]
     for resource in ctx.model.of_type("aws_iam_policy"):
         if resource.mode == "managed" and resource.get("name") == name:
             return customer_policy(ctx, resource)
     reason = (
-        "an AWS managed policy nhilint has no document for"
+        "is an AWS managed policy nhilint has no document for"
         if is_aws_managed_arn(arn)
-        else "a customer managed policy not declared in the scanned code"
+        else "is a customer managed policy not declared in the scanned code"
     )
-    return Policy(arn, "unknown", name, (), span, unknown=f"{arn} is {reason}")
+    return Read("", arn, name, (), span, defined=False,
+                undecided=(Undecided(arn, None, reason),))

@@ -1,20 +1,32 @@
-"""AWS policy statements, normalised into :class:`~nhilint.identity.graph.Statement`.
+"""AWS policy statements: IAM's algebra, resolved here so that rules never see it.
 
-Applies the identity-altering catalog to ``Action``/``NotAction`` (wildcards included), and
-decides whether actions and resources are unbounded, whether a condition narrows the statement
-and whether it expires (``DateLessThan aws:CurrentTime``).
+A :class:`Statement` is one IAM statement read from a document: ``Effect``, ``Action`` or
+``NotAction``, ``Resource`` or ``NotResource`` and ``Condition``, with the identity-altering
+catalog applied (wildcards and ``NotAction`` included).  :func:`accesses` turns the Allow
+statements into platform-neutral :class:`~nhilint.identity.graph.Access` values, less what
+unconditional Denys take back.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Iterable
 
 from nhilint.identity.aws.actions import ActionCatalog, complement, match_actions
+from nhilint.identity.aws.arn import service_of, unbounded_resource
 from nhilint.identity.aws.document import RawStatement
-from nhilint.identity.graph import Statement
-from nhilint.identity.values import as_list, template_shape, text
-from nhilint.model import Unknown
+from nhilint.identity.graph import (
+    Access,
+    Condition,
+    Expiry,
+    Narrowing,
+    Scope,
+    ScopeLevel,
+    Text,
+    Undecided,
+)
+from nhilint.identity.values import as_list
+from nhilint.model import Span, Unknown
 
 #: services whose every action is about identity: ``svc:*`` on them is an unbounded grant
 IDENTITY_SERVICES = frozenset(
@@ -24,96 +36,211 @@ IDENTITY_SERVICES = frozenset(
 #: services whose identity actions act beyond one account
 ORG_SERVICES = ("organizations:", "sso:", "sso-directory:", "identitystore:")
 
-#: condition keys that narrow a statement to some resources or uses
-NARROWING_KEYS = (
-    "iam:passedtoservice",
-    "iam:permissionsboundary",
-    "iam:policyarn",
-    "iam:associatedresourcearn",
-    "iam:resourcetag/",
-    "aws:resourcetag/",
-    "aws:requesttag/",
+#: condition keys (lower case, prefixes) and what they narrow a statement to
+NARROWING_KEYS: tuple[tuple[str, Narrowing], ...] = (
+    ("iam:passedtoservice", Narrowing.SERVICE),
+    ("iam:permissionsboundary", Narrowing.BOUNDARY),
+    ("iam:policyarn", Narrowing.RESOURCE),
+    ("iam:associatedresourcearn", Narrowing.RESOURCE),
+    ("iam:resourcetag/", Narrowing.RESOURCE),
+    ("aws:resourcetag/", Narrowing.RESOURCE),
+    ("aws:requesttag/", Narrowing.RESOURCE),
+    ("aws:currenttime", Narrowing.TIME),
+    ("aws:epochtime", Narrowing.TIME),
+    ("aws:principalorgid", Narrowing.PRINCIPAL),
+    ("aws:principalorgpaths", Narrowing.PRINCIPAL),
+    ("aws:principalaccount", Narrowing.PRINCIPAL),
+    ("aws:principalarn", Narrowing.PRINCIPAL),
+    ("aws:sourcearn", Narrowing.PRINCIPAL),
+    ("aws:sourceaccount", Narrowing.PRINCIPAL),
+    ("sts:externalid", Narrowing.PRINCIPAL),
 )
 _EXPIRY_OPERATORS = {
     "datelessthan", "datelessthanequals", "numericlessthan", "numericlessthanequals",
 }
 _EXPIRY_KEYS = {"aws:currenttime", "aws:epochtime"}
 
-#: an ARN whose resource part is ``*`` or ``<kind>/*``: every identity of a kind
-_UNBOUNDED_ARN = re.compile(r"^arn:[^:]*:[^:]*:[^:]*:[^:]*:(\*|[A-Za-z-]+/\*)$")
+
+@dataclasses.dataclass(frozen=True)
+class Statement:
+    """One IAM statement, read."""
+
+    effect: Text
+    actions: tuple[Text, ...]
+    not_actions: bool
+    resources: tuple[Text, ...]
+    not_resources: bool
+    #: identity-altering actions covered, after ``NotAction`` and the resources' services
+    altering: frozenset[str]
+    conditions: tuple[Condition, ...]
+    span: Span
+    written_in: str
+    undecided: tuple[Undecided, ...] = ()
+    wildcard_actions: bool = False
+    wildcard_resources: bool = False
+    org_scope: bool = False
+
+    @property
+    def allows(self) -> bool:
+        return self.effect == "Allow"
+
+    @property
+    def takes_back(self) -> bool:
+        """An unconditional Deny on every resource: it removes actions wherever granted."""
+        return self.effect == "Deny" and self.wildcard_resources and not self.conditions
+
+    @property
+    def relevant_unknowns(self) -> tuple[Undecided, ...]:
+        """Unknown parts that could change a verdict: unknown resources only matter when the
+        statement alters identity (they decide whether its scope is unbounded)."""
+        if self.altering or self.effect == "Deny":
+            return self.undecided
+        return tuple(u for u in self.undecided if u.what not in ("Resource", "NotResource"))
 
 
 def normalise(raw: RawStatement, catalog: ActionCatalog) -> Statement:
     body = raw.body
-    unknown: list[str] = []
+    undecided: list[Undecided] = []
     effect = body.get("Effect")
     if not isinstance(effect, str):
-        unknown.append(f"Effect: {text(effect)}")
+        undecided.append(_unknown("Effect", effect))
     not_actions = "NotAction" in body
-    action_key = "NotAction" if not_actions else "Action"
-    actions = _strings(body.get(action_key), unknown, action_key)
+    actions = _texts(body.get("NotAction" if not_actions else "Action"), undecided,
+                     "NotAction" if not_actions else "Action")
     not_resources = "NotResource" in body
-    resource_key = "NotResource" if not_resources else "Resource"
-    resources = _strings(body.get(resource_key), unknown, resource_key)
-    known_actions = [a for a in actions if not a.startswith("${")]
+    resources = _texts(body.get("NotResource" if not_resources else "Resource"), undecided,
+                       "NotResource" if not_resources else "Resource")
+    known_actions = [a for a in actions if isinstance(a, str)]
     matched = match_actions(known_actions, catalog)
     altering = complement(matched, catalog) if not_actions else matched
     if not not_resources:
-        altering = _applicable(altering, body.get("Resource"))
-    conditions = _conditions(body.get("Condition"), unknown)
+        altering = _applicable(altering, resources)
     return Statement(
-        effect=effect if isinstance(effect, str) else "Unknown",
-        actions=tuple(actions),
+        effect=effect if isinstance(effect, str) else _as_unknown(effect),
+        actions=actions,
         not_actions=not_actions,
-        resources=tuple(resources),
+        resources=resources,
         not_resources=not_resources,
         altering=altering,
-        conditions=conditions,
+        conditions=_conditions(body.get("Condition"), undecided),
         span=raw.span,
         written_in=raw.written_in,
-        expiry=_expiry(conditions),
-        unknown=tuple(unknown),
+        undecided=tuple(undecided),
         wildcard_actions=not_actions or any(_unbounded_action(a) for a in known_actions),
-        wildcard_resources=not_resources or _any_unbounded(body.get("Resource")),
+        wildcard_resources=not_resources or any(unbounded_resource(r) for r in resources),
         org_scope=any(a.startswith(ORG_SERVICES) for a in altering),
-        narrowed=any(k.lower().startswith(NARROWING_KEYS) for c in conditions.values() for k in c),
     )
 
 
-def _strings(value: object, unknown: list[str], field: str) -> list[str]:
-    """The values as text; each unknown one is noted as ``"<field>: <source>"``."""
-    found = []
-    for item in as_list(value):
-        if isinstance(item, Unknown):
-            unknown.append(f"{field}: {text(item)}")
-        found.append(text(item))
-    return found
+def taken_back(statements: Iterable[Statement]) -> frozenset[str]:
+    """The identity-altering actions that unconditional Denys on every resource remove."""
+    return frozenset().union(*(s.altering for s in statements if s.takes_back))
 
 
-def _conditions(
-    value: object, unknown: list[str]
-) -> dict[str, Mapping[str, tuple[str, ...]]]:
+def accesses(statements: Iterable[Statement], denied: frozenset[str]) -> tuple[Access, ...]:
+    """The Allow statements as accesses, less the ``denied`` identity-altering actions.
+
+    Only an unconditional Deny on every resource takes actions back; a Deny narrowed by a
+    condition or to some resources leaves the Allow standing (it still applies elsewhere).
+    """
+    return tuple(access(s, s.altering - denied) for s in statements if s.allows)
+
+
+def access(statement: Statement, altering: frozenset[str]) -> Access:
+    return Access(
+        permissions=statement.actions,
+        altering=altering,
+        scope=_scope(statement, altering),
+        span=statement.span,
+        written_in=statement.written_in,
+        wildcard=statement.wildcard_actions,
+        excepted=statement.not_actions,
+        conditions=statement.conditions,
+        expiry=_expiry(statement.conditions),
+        undecided=statement.relevant_unknowns,
+    )
+
+
+def _scope(statement: Statement, altering: frozenset[str]) -> Scope:
+    if not statement.wildcard_resources:
+        level = ScopeLevel.RESOURCE
+    elif any(a.startswith(ORG_SERVICES) for a in altering):
+        level = ScopeLevel.ORGANIZATION
+    else:
+        level = ScopeLevel.ACCOUNT
+    return Scope(level, statement.resources, statement.wildcard_resources,
+                 statement.not_resources)
+
+
+def _unknown(field: str, value: object) -> Undecided:
+    return Undecided(field, _as_unknown(value), "is not known before apply")
+
+
+def _as_unknown(value: object) -> Unknown:
     if isinstance(value, Unknown):
-        unknown.append(f"Condition: {text(value)}")
-        return {"Unknown": {text(value): ()}}
+        return value
+    return Unknown(f"not a string but a {type(value).__name__}")
+
+
+def _texts(value: object, undecided: list[Undecided], field: str) -> tuple[Text, ...]:
+    """The values; each unknown one is noted as undecided."""
+    found: list[Text] = []
+    for item in as_list(value):
+        if isinstance(item, str):
+            found.append(item)
+        else:
+            undecided.append(_unknown(field, item))
+            found.append(_as_unknown(item))
+    return tuple(found)
+
+
+def _conditions(value: object, undecided: list[Undecided]) -> tuple[Condition, ...]:
+    if value is None:
+        return ()
     if not isinstance(value, dict):
-        return {}
-    found: dict[str, Mapping[str, tuple[str, ...]]] = {}
+        undecided.append(_unknown("Condition", value))
+        return (Condition("", "", (_as_unknown(value),), Narrowing.UNKNOWN),)
+    found: list[Condition] = []
     for operator, keys in value.items():
-        if isinstance(keys, dict):
-            found[str(operator)] = {
-                str(k): tuple(_strings(v, unknown, "Condition")) for k, v in keys.items()
-            }
-    return found
-
-
-def _expiry(conditions: Mapping[str, Mapping[str, tuple[str, ...]]]) -> str | None:
-    for operator, keys in conditions.items():
-        if operator.lower() not in _EXPIRY_OPERATORS:
+        if not isinstance(operator, str) or isinstance(keys, Unknown):
+            undecided.append(_unknown("Condition", keys if isinstance(keys, Unknown) else operator))
+            found.append(Condition("", "", (), Narrowing.UNKNOWN))
             continue
+        if not isinstance(keys, dict):
+            continue  # not valid IAM: AWS refuses the policy, nothing is granted by it
         for key, values in keys.items():
-            if key.lower() in _EXPIRY_KEYS and values:
-                return values[0]
+            texts = _texts(values, undecided, "Condition")
+            found.append(_condition(key, operator, texts, undecided))
+    return tuple(found)
+
+
+def _condition(
+    key: object, operator: str, values: tuple[Text, ...], undecided: list[Undecided]
+) -> Condition:
+    if not isinstance(key, str):
+        undecided.append(_unknown("Condition", key))
+        return Condition("", operator, values, Narrowing.UNKNOWN)
+    return Condition(key, operator, values, _narrowing(key))
+
+
+def _narrowing(key: str) -> Narrowing:
+    lowered = key.lower()
+    for prefix, narrowing in NARROWING_KEYS:
+        if lowered.startswith(prefix):
+            return narrowing
+    if lowered.endswith(":sub"):
+        return Narrowing.SUBJECT
+    if lowered.endswith((":aud", ":amr")):
+        return Narrowing.AUDIENCE
+    return Narrowing.OTHER
+
+
+def _expiry(conditions: tuple[Condition, ...]) -> Expiry:
+    for condition in conditions:
+        if condition.operator.lower() not in _EXPIRY_OPERATORS:
+            continue
+        if condition.key.lower() in _EXPIRY_KEYS and condition.values:
+            return condition.values[0]
     return None
 
 
@@ -124,19 +251,18 @@ def _unbounded_action(pattern: str) -> bool:
     return action == "*" and service.lower() in IDENTITY_SERVICES
 
 
-def _applicable(actions: frozenset[str], resources: object) -> frozenset[str]:
+def _applicable(actions: frozenset[str], resources: tuple[Text, ...]) -> frozenset[str]:
     """The actions that can act on at least one of the resources (by the ARN's service).
 
     ``iam:*`` on ``arn:aws:s3:::bucket/*`` changes no identity.  A resource that is ``*``,
     unknown, or not an ARN keeps every action (and so does a trust policy, with no resource).
     """
     services: set[str] = set()
-    for resource in as_list(resources):
-        shape = template_shape(resource)
-        service = shape.split(":")[2] if shape.startswith("arn:") and shape.count(":") >= 5 else ""
-        if not service or "*" in service or "?" in service:
+    for resource in resources:
+        service = service_of(resource)
+        if not service:
             return actions
-        services.add(service.lower())
+        services.add(service)
     if not services:
         return actions
     return frozenset(a for a in actions if _service_of(a) in services)
@@ -147,9 +273,7 @@ def _service_of(action: str) -> str:
     return "iam" if service == "sts" else service
 
 
-def _any_unbounded(resources: object) -> bool:
-    return any(_unbounded_resource(template_shape(r)) for r in as_list(resources))
+def condition_values(conditions: Iterable[Condition], suffix: str) -> tuple[Text, ...]:
+    """The values of every condition whose key ends with ``suffix`` (``:sub``)."""
+    return tuple(v for c in conditions if c.key.lower().endswith(suffix) for v in c.values)
 
-
-def _unbounded_resource(resource: str) -> bool:
-    return resource == "*" or bool(_UNBOUNDED_ARN.match(resource))
