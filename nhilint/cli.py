@@ -90,7 +90,7 @@ def _check(ns: argparse.Namespace) -> int:
         ignore=tuple(ns.ignore) or config.ignore,
         settings=config.settings,
     )
-    fail_on = ns.fail_on or _config_severity(config)
+    fail_on: Severity = ns.fail_on if ns.fail_on is not None else _config_severity(config)
     result = scan(ns.paths, options)
     report = RENDERERS[ns.format](result)
     if ns.output:

@@ -69,6 +69,46 @@ def test_fail_on_and_select(in_repo: Path, capsys: pytest.CaptureFixture[str]) -
     assert main([EXAMPLE, "--select", "static-secret", "--fail-on", "critical"]) == 1
 
 
+UNKNOWN_POLICY = """\
+variable "policy_json" {
+  type = string
+}
+
+resource "aws_iam_role" "worker" {
+  name = "queue-worker"
+}
+
+resource "aws_iam_role_policy" "worker" {
+  role   = aws_iam_role.worker.name
+  policy = var.policy_json
+}
+"""
+
+
+def test_fail_on_info_counts_info_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "main.tf").write_text(UNKNOWN_POLICY)
+    monkeypatch.chdir(tmp_path)
+    code, report = run_json(capsys, ".", "--select", "NHI901", "--fail-on", "info")
+    assert code == 1
+    assert {f["severity"] for f in report["findings"]} == {"info"}  # type: ignore[union-attr]
+    assert main(["check", ".", "--select", "NHI901"]) == 0  # default: high
+    assert main(["check", ".", "--select", "NHI901", "--fail-on", "low"]) == 0
+    (tmp_path / ".nhilint.toml").write_text('fail-on = "critical"\n')
+    assert main(["check", ".", "--select", "NHI901", "--fail-on", "info"]) == 1  # flag wins
+    (tmp_path / ".nhilint.toml").write_text('fail-on = "info"\n')
+    assert main(["check", ".", "--select", "NHI901"]) == 1
+
+
+def test_fail_on_info_with_nothing_found_exits_zero(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", ".", "--fail-on", "info"]) == 0
+
+
 def test_clean_tree_exits_zero(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n')
     monkeypatch.chdir(tmp_path)
