@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -93,11 +95,47 @@ def _check(ns: argparse.Namespace) -> int:
     fail_on: Severity = ns.fail_on if ns.fail_on is not None else _config_severity(config)
     result = scan(ns.paths, options)
     report = RENDERERS[ns.format](result)
-    if ns.output:
-        ns.output.write_text(report, encoding="utf-8")
-    else:
+    if ns.output is None:
         sys.stdout.write(report)
+        return exit_code(result, fail_on, ns.strict)
+    try:
+        write_atomically(ns.output, report)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        print(f"nhilint: error: cannot write report to {ns.output}: {reason}", file=sys.stderr)
+        return EXIT_ERROR
     return exit_code(result, fail_on, ns.strict)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all: a temporary file beside it, then a rename.
+
+    A symbolic link is written through; an existing file keeps its permissions.
+    """
+    target = Path(os.path.realpath(path))
+    fd, temp = _create_beside(target)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.is_file():
+            os.chmod(temp, target.stat().st_mode & 0o7777)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def _create_beside(target: Path) -> tuple[int, Path]:
+    """A new hidden file in ``target``'s directory, created with the usual permissions."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    while True:
+        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(temp, flags, 0o666), temp
+        except FileExistsError:
+            continue
 
 
 def _config(ns: argparse.Namespace) -> Config:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -160,3 +161,63 @@ def test_output_file(in_repo: Path, tmp_path: Path) -> None:
     target = tmp_path / "report.json"
     assert main([EXAMPLE, "--format", "json", "--output", str(target)]) == 1
     jsonschema.validate(json.loads(target.read_text()), schema())
+
+
+def test_output_into_a_missing_directory_is_a_usage_error(
+    in_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "missing" / "report.json"
+    assert main([EXAMPLE, "--format", "json", "--output", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"nhilint: error: cannot write report to {target}: No such file or directory\n"
+    assert not (tmp_path / "missing").exists()
+
+
+def test_output_onto_a_directory_is_a_usage_error(
+    in_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([EXAMPLE, "--output", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"nhilint: error: cannot write report to {tmp_path}: ")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_replaces_a_report_whole_or_not_at_all(
+    in_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    target = tmp_path / "report.txt"
+    target.write_text("the previous report\n")
+    target.chmod(0o640)
+
+    def disk_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("os.fsync", disk_full)
+        assert main([EXAMPLE, "--output", str(target)]) == 2
+    assert capsys.readouterr().err == (
+        f"nhilint: error: cannot write report to {target}: No space left on device\n"
+    )
+    assert target.read_text() == "the previous report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]  # no temporary file left
+    assert main([EXAMPLE, "--output", str(target)]) == 1
+    assert target.read_text().startswith("examples/aws-ci/main.tf\n")
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes anywhere")
+def test_output_into_a_read_only_directory_is_a_usage_error(
+    in_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    try:
+        assert main([EXAMPLE, "--output", str(locked / "r.txt")]) == 2
+    finally:
+        locked.chmod(0o700)
+    assert capsys.readouterr().err == (
+        f"nhilint: error: cannot write report to {locked / 'r.txt'}: Permission denied\n"
+    )
