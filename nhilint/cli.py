@@ -12,6 +12,9 @@ from pathlib import Path
 from nhilint import __version__
 from nhilint.config import Config, ConfigError, find, load
 from nhilint.engine import Options, RuleError, collect_rules, scan, select_rules
+from nhilint.parsers import discover_modules
+from nhilint.parsers.hcl.discover import is_config_file
+from nhilint.parsers.hcl.tfvars import tfvars_files
 from nhilint.report import RENDERERS
 from nhilint.result import ScanResult
 from nhilint.rule import Severity
@@ -97,14 +100,42 @@ def _check(ns: argparse.Namespace) -> int:
     report = RENDERERS[ns.format](result)
     if ns.output is None:
         sys.stdout.write(report)
-        return exit_code(result, fail_on, ns.strict)
-    try:
-        write_atomically(ns.output, report)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        print(f"nhilint: error: cannot write report to {ns.output}: {reason}", file=sys.stderr)
+    else:
+        try:
+            write_atomically(ns.output, report)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            print(f"nhilint: error: cannot write report to {ns.output}: {reason}", file=sys.stderr)
+            return EXIT_ERROR
+    unread = unscanned(ns.paths)
+    for path in unread:
+        print(f"nhilint: warning: {_nothing_in(path)}; nothing was scanned", file=sys.stderr)
+    if ns.strict and unread:
         return EXIT_ERROR
     return exit_code(result, fail_on, ns.strict)
+
+
+def unscanned(paths: Sequence[Path]) -> list[Path]:
+    """The named paths that hold no input nhilint reads."""
+    return [path for path in paths if not _holds_input(path)]
+
+
+def _holds_input(path: Path) -> bool:
+    if not path.is_dir() and not is_config_file(path.name) and not _is_tfvars(path):
+        return False
+    return bool(discover_modules([path]))
+
+
+def _is_tfvars(path: Path) -> bool:
+    return path.name in {p.name for p in tfvars_files(path.parent)}
+
+
+def _nothing_in(path: Path) -> str:
+    if path.is_dir():
+        return f"no Terraform files (*.tf) found under {path}"
+    if _is_tfvars(path):
+        return f"no Terraform files (*.tf) found beside {path}"
+    return f"{path} is not a Terraform file (*.tf)"
 
 
 def write_atomically(path: Path, text: str) -> None:

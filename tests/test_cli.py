@@ -221,3 +221,64 @@ def test_output_into_a_read_only_directory_is_a_usage_error(
     assert capsys.readouterr().err == (
         f"nhilint: error: cannot write report to {locked / 'r.txt'}: Permission denied\n"
     )
+
+
+NOTHING = "nhilint: warning: no Terraform files (*.tf) found under {}; nothing was scanned\n"
+
+
+@pytest.mark.parametrize("files", [(), ("README.md", "docs/guide.md")], ids=["empty", "markdown"])
+def test_a_directory_without_terraform_says_nothing_was_scanned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    files: tuple[str, ...],
+) -> None:
+    for name in files:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("# not Terraform\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "."]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == NOTHING.format(".")
+    assert captured.out.endswith("0 finding(s) in 0 file(s), 0 resource(s), 0 principal(s)\n")
+    assert main(["check", ".", "--strict"]) == 2
+    assert capsys.readouterr().err == NOTHING.format(".")
+
+
+def test_a_named_file_that_is_not_terraform_says_nothing_was_scanned(
+    in_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["README.md"]) == 0
+    expected = "nhilint: warning: README.md is not a Terraform file (*.tf); nothing was scanned\n"
+    assert capsys.readouterr().err == expected
+    assert main(["README.md", "--strict"]) == 2
+
+
+def test_only_the_paths_without_terraform_are_named(
+    in_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report = run_json(capsys, EXAMPLE, "docs", f"{EXAMPLE}/main.tf")
+    assert code == 1
+    assert len(report["findings"]) == 5  # type: ignore[arg-type]
+    assert main([EXAMPLE, "docs", "--strict"]) == 2
+    assert capsys.readouterr().err == NOTHING.format("docs")
+
+
+def test_a_tree_with_terraform_gives_no_warning(
+    in_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([EXAMPLE, f"{EXAMPLE}/policy.tf", "--strict"]) == 1
+    assert capsys.readouterr().err == ""
+
+
+def test_a_named_tfvars_file_of_a_module_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "terraform.tfvars").write_text('name = "ci"\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "terraform.tfvars", "--strict"]) == 2
+    assert capsys.readouterr().err == (
+        "nhilint: warning: no Terraform files (*.tf) found beside terraform.tfvars; "
+        "nothing was scanned\n"
+    )
+    (tmp_path / "main.tf").write_text('variable "name" {\n  type = string\n}\n')
+    assert main(["check", "terraform.tfvars", "--strict"]) == 0
+    assert capsys.readouterr().err == ""
