@@ -55,12 +55,27 @@ def test_example_json(in_repo: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 def test_example_text(in_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([EXAMPLE]) == 1
-    out = capsys.readouterr().out
-    assert out.startswith("examples/aws-ci/main.tf\n")
-    assert "8: critical NHI001 static-secret: automation principal aws_iam_user.ci" in out
-    assert '| resource "aws_iam_user" "ci" {' in out
-    assert "examples/aws-ci/policy.tf:2 data.aws_iam_policy_document.ci: iam:* on *" in out
-    assert "fix: " in out
+    main_tf, policy_tf, summary = capsys.readouterr().out.split("\n\n")
+    user = main_tf.splitlines()
+    # one block for the CI user: its name, its code line, one evidence chain, then each finding
+    assert user[:3] == [
+        "examples/aws-ci/main.tf", "  aws_iam_user.ci", '    | resource "aws_iam_user" "ci" {'
+    ]
+    policy = "    - examples/aws-ci/policy.tf:2 data.aws_iam_policy_document.ci: iam:* on *"
+    (chain,) = [i for i, line in enumerate(user) if line.startswith(policy)]
+    findings = [line for line in user if line.startswith("  8: ")]
+    assert [line.split()[2] for line in findings] == ["NHI001", "NHI002", "NHI003", "NHI004"]
+    assert findings[0].startswith(
+        "  8: critical NHI001 static-secret: automation principal aws_iam_user.ci"
+    )
+    assert user.index(findings[0]) > chain
+    fixes = [line for line in user if line.startswith("    fix: ")]
+    assert 1 <= len(fixes) == len(set(fixes)) <= 4
+    assert policy_tf.splitlines()[:2] == ["examples/aws-ci/policy.tf", "  aws_iam_user_policy.ci"]
+    assert summary == (
+        "5 finding(s) (1 critical, 3 high, 1 medium) in 2 file(s), 4 resource(s), "
+        "1 principal(s): NHI001 1, NHI002 1, NHI003 1, NHI004 1, NHI011 1\n"
+    )
 
 
 def test_fail_on_and_select(in_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,15 +1,27 @@
-"""``--format text`` (default): grouped by file, with the code line, the evidence and the fix."""
+"""``--format text`` (default): by file, then by principal, with its code line, one evidence
+chain, each finding on one line, and the fixes.
+
+Every line of the output is one line: messages, evidence, code and fixes are flattened (runs of
+whitespace become one space) and cut at :data:`LONGEST` characters (fixes, our own text, at
+twice that).
+"""
 
 from __future__ import annotations
 
 import itertools
-import re
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import NamedTuple
 
+from nhilint.report.fixes import fix_for, fix_hint
 from nhilint.result import ScanResult
-from nhilint.rule import Finding, Rule
+from nhilint.rule import Evidence, Finding
+
+__all__ = ["LONGEST", "Group", "fix_hint", "groups", "one_line", "read_line", "render"]
 
 LineReader = Callable[[str, int], str]
+#: the longest message, evidence detail or code line shown, in characters
+LONGEST = 200
 
 
 def read_line(path: str, line: int) -> str:
@@ -21,40 +33,84 @@ def read_line(path: str, line: int) -> str:
         return ""
 
 
+def one_line(text: str, limit: int = LONGEST) -> str:
+    """``text`` on one line: whitespace runs become one space; cut with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+class Group(NamedTuple):
+    """The findings of one file about one principal (or, failing that, one resource)."""
+
+    name: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        """Every finding's evidence, in order, each once."""
+        return tuple(dict.fromkeys(e for f in self.findings for e in f.evidence))
+
+
+def groups(findings: Iterable[Finding]) -> list[Group]:
+    """Findings grouped by principal (by resource when they name none), in first-seen order."""
+    found: dict[str, list[Finding]] = {}
+    for finding in findings:
+        found.setdefault(finding.principal or finding.resource, []).append(finding)
+    return [Group(name, tuple(members)) for name, members in found.items()]
+
+
 def render(result: ScanResult, read: LineReader = read_line) -> str:
     lines: list[str] = []
-    for path, group in itertools.groupby(result.findings, key=lambda f: f.span.path):
+    by_file: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        by_file.setdefault(finding.span.path, []).append(finding)
+    for path, findings in by_file.items():
         lines.append(path)
-        for finding in group:
-            lines += _finding(finding, result.rule(finding.rule), read)
+        for group in groups(findings):
+            lines += _group(group, result, read)
         lines.append("")
-    lines += [f"{d.path}:{d.line}: {d.code} {d.message}" for d in result.diagnostics]
+    lines += [
+        f"{_where(d.path, d.line)}: {d.code} {one_line(d.message)}" for d in result.diagnostics
+    ]
     lines.append(_summary(result))
     return "\n".join(lines) + "\n"
 
 
-def _finding(finding: Finding, rule: Rule | None, read: LineReader) -> Iterator[str]:
-    span, severity = finding.span, finding.severity.label
-    yield f"  {span.line}: {severity} {finding.rule} {finding.name}: {finding.message}"
-    code = read(span.path, span.line).strip()
-    if code:
-        yield f"    | {code}"
-    for item in finding.evidence:
-        yield f"    - {item.span.path}:{item.span.line} {item.resource}: {item.detail}"
-    fix = fix_hint(rule) if rule else ""
-    if fix:
+def _group(group: Group, result: ScanResult, read: LineReader) -> Iterator[str]:
+    first = group.findings[0].span
+    yield f"  {one_line(group.name)}"
+    code = read(first.path, first.line) if first.line is not None else ""
+    if code.strip():
+        yield f"    | {one_line(code)}"
+    for item in group.evidence:
+        where = _where(item.span.path, item.span.line)
+        yield f"    - {where} {one_line(item.resource)}: {one_line(item.detail)}"
+    for finding in group.findings:
+        yield "  " + _finding(finding)
+    fixes = (fix_for(f, result.rule(f.rule)) for f in group.findings)
+    for fix in dict.fromkeys(one_line(fix, 2 * LONGEST) for fix in fixes if fix.strip()):
         yield f"    fix: {fix}"
 
 
-def fix_hint(rule: Rule) -> str:
-    """The first sentence of the rule doc's "Use instead" section."""
-    found = re.search(r"## Use instead\n(.*?)(?:```|\n\n|$)", rule.doc, re.S)
-    return " ".join(found.group(1).split()).rstrip(":") if found else ""
+def _finding(finding: Finding) -> str:
+    line = f"{finding.span.line}: " if finding.span.line is not None else ""
+    head = f"{line}{finding.severity.label} {finding.rule} {finding.name}"
+    return f"{head}: {one_line(finding.message)}"
+
+
+def _where(path: str, line: int | None) -> str:
+    return path if line is None else f"{path}:{line}"
 
 
 def _summary(result: ScanResult) -> str:
     counts = ", ".join(f"{n} {s}" for s, n in result.counts().items() if n)
+    by_rule = ", ".join(f"{rule} {n}" for rule, n in _by_rule(result.findings))
     return (
         f"{len(result.findings)} finding(s){' (' + counts + ')' if counts else ''} in "
-        f"{result.files} file(s), {result.resources} resource(s), {result.principals} principal(s)"
+        f"{result.files} file(s), {result.resources} resource(s), {result.principals} "
+        f"principal(s){': ' + by_rule if by_rule else ''}"
     )
+
+
+def _by_rule(findings: Sequence[Finding]) -> list[tuple[str, int]]:
+    return sorted(Counter(f.rule for f in findings).items())
