@@ -6,8 +6,9 @@ import json
 from typing import Any
 
 from nhilint import __version__
+from nhilint.report.fixes import fix_for
 from nhilint.result import ScanResult
-from nhilint.rule import Finding
+from nhilint.rule import Finding, Rule
 
 SCHEMA_ID = "nhilint/report/v1"
 
@@ -16,7 +17,7 @@ def as_dict(result: ScanResult) -> dict[str, Any]:
     return {
         "schema": SCHEMA_ID,
         "tool": {"name": "nhilint", "version": __version__},
-        "findings": [_finding(f) for f in result.findings],
+        "findings": [_finding(f, result.rule(f.rule)) for f in result.findings],
         "diagnostics": [d._asdict() for d in result.diagnostics],
         "summary": {
             "files": result.files,
@@ -27,7 +28,8 @@ def as_dict(result: ScanResult) -> dict[str, Any]:
     }
 
 
-def _finding(finding: Finding) -> dict[str, Any]:
+def _finding(finding: Finding, rule: Rule | None) -> dict[str, Any]:
+    fix = fix_for(finding, rule)
     return {
         "rule": finding.rule,
         "name": finding.name,
@@ -44,6 +46,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
         ],
         "fingerprint": finding.fingerprint,
         "references": list(finding.references),
+        **({"fix": fix} if fix else {}),
     }
 
 
