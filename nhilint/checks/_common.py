@@ -14,7 +14,10 @@ def label(principal: Principal) -> str:
     """``aws_iam_user.ci``, or for a principal declared elsewhere what names it."""
     if principal.address is not None:
         return principal.address
-    return f"{principal.id.type} {show(principal.id.ref)} (not declared in the scanned code)"
+    ref = principal.id.ref
+    return f'{principal.id.type} "{ref}"' if isinstance(ref, str) else (
+        f"{principal.id.type} {show(ref)}"
+    )
 
 
 def reasons(why: Iterable[Reason]) -> str:

@@ -25,6 +25,9 @@ class Who(NamedTuple):
     id: PrincipalId
     name: str | None
     declared: bool
+    #: a counted or ``for_each`` resource declared here, one of whose instances this is,
+    #: when which one is not known before apply
+    instance_of: str = ""
 
     @property
     def type(self) -> str:
@@ -75,7 +78,13 @@ class Context:
         ref: Text = value if isinstance(value, str | Unknown) else Unknown(
             f"is a {type(value).__name__}, not a name"
         )
-        return Who(PrincipalId(PLATFORM, type_, ref), name, declared=False)
+        return Who(PrincipalId(PLATFORM, type_, ref), name, False, self._instance_of(value))
+
+    def _instance_of(self, value: object) -> str:
+        refs = value.refs if isinstance(value, Unknown) else ()
+        bases = {f"{r.module}.{r.address}" if r.module else r.address for r in refs}
+        return next((a.split("[", 1)[0] for a in self.declared
+                     if a.split("[", 1)[0] in bases), "")
 
     def declared_principal(self, resource: Resource) -> Who:
         name = resource.get("name")

@@ -233,8 +233,10 @@ def principal_for(ctx: Context, who: Who, verdict: Verdict) -> Principal:
     resource = ctx.declared.get(who.id.ref) if isinstance(who.id.ref, str) else None
     why = verdict.why
     if resource is None or not who.declared:
-        return Principal(who.id, KINDS[who.type], who.name, verdict.automation, why,
-                         Owner(OwnerState.UNKNOWN, "not declared in the scanned code"))
+        where = (f"one of the instances of {who.instance_of}, which one is not known before apply"
+                 if who.instance_of else "not declared in the scanned code")
+        return Principal(who.id, KINDS[who.type], who.name, verdict.automation,
+                         (Reason(f"it is {where}"), *why), Owner(OwnerState.UNKNOWN, where))
     return Principal(who.id, KINDS[who.type], who.name, verdict.automation, why,
                      owner(ctx, resource), Declaration(resource.address, resource.span))
 

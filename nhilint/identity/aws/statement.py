@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from nhilint.identity.aws.actions import ActionCatalog, complement, match_actions
+from nhilint.identity.aws.actions import ActionCatalog, complement, match_actions, match_names
 from nhilint.identity.aws.arn import service_of, unbounded_resource
 from nhilint.identity.aws.document import RawStatement
 from nhilint.identity.graph import (
@@ -148,7 +148,9 @@ def accesses(statements: Iterable[Statement], denied: frozenset[str]) -> tuple[A
 
 def access(statement: Statement, altering: frozenset[str]) -> Access:
     return Access(
-        permissions=statement.actions,
+        permissions=statement.actions if statement.not_actions else _altering_first(
+            statement.actions, altering
+        ),
         altering=altering,
         scope=_scope(statement, altering),
         span=statement.span,
@@ -159,6 +161,14 @@ def access(statement: Statement, altering: frozenset[str]) -> Access:
         expiry=_expiry(statement.conditions),
         undecided=statement.relevant_unknowns,
     )
+
+
+def _altering_first(actions: tuple[Text, ...], altering: frozenset[str]) -> tuple[Text, ...]:
+    """The actions in source order, those that grant identity-altering actions first."""
+    def grants_altering(action: Text) -> bool:
+        return isinstance(action, str) and bool(match_names([action], altering))
+
+    return tuple(sorted(actions, key=lambda a: not grants_altering(a)))
 
 
 def _scope(statement: Statement, altering: frozenset[str]) -> Scope:
