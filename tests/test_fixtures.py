@@ -1,8 +1,10 @@
 """Every fixture case reports exactly the (file, line, rule) set its `# expect:` comments name.
 
 A case is a directory under ``fixtures/<RULE_ID>/`` (one Terraform module).  Annotations sit
-on the reported line: ``# expect: NHI001, NHI002`` (``//`` works too).  All rules run on every
-case, so a finding nobody annotated fails the test as surely as a missing one.
+on the reported line: ``# expect: NHI001, NHI002`` says these rules fire there, ``# ok:
+NHI011`` says that rule must not (``//`` works too).  All rules run on every case, so a finding
+nobody annotated fails the test as surely as a missing one; ``ok`` makes the negatives
+explicit, and a rule both expected and ok on one line is a broken fixture.
 """
 
 from __future__ import annotations
@@ -17,28 +19,62 @@ from nhilint.engine import Options, collect_rules, scan
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-ANNOTATION = re.compile(r"(?:#|//)\s*expect:\s*(?P<ids>[A-Z]{2,5}\d{3}(?:\s*,\s*[A-Z]{2,5}\d{3})*)")
+ANNOTATION = re.compile(
+    r"(?:#|//)\s*(?P<kind>expect|ok):\s*(?P<ids>[A-Z]{2,5}\d{3}(?:\s*,\s*[A-Z]{2,5}\d{3})*)"
+)
 
 CASES = sorted({p.parent for p in FIXTURES.rglob("*.tf")})
 
+Key = tuple[str, int, str]
 
-def expected(case: Path) -> set[tuple[str, int, str]]:
-    found = set()
+
+def annotations(case: Path, root: Path = ROOT) -> dict[str, set[Key]]:
+    found: dict[str, set[Key]] = {"expect": set(), "ok": set()}
     for path in sorted(case.glob("*.tf")):
+        rel = os.path.relpath(path, root)
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            match = ANNOTATION.search(line)
-            if match:
-                rel = os.path.relpath(path, ROOT)
-                found |= {(rel, number, i.strip()) for i in match.group("ids").split(",")}
+            for match in ANNOTATION.finditer(line):
+                ids = {i.strip() for i in match.group("ids").split(",")}
+                found[match.group("kind")] |= {(rel, number, i) for i in ids}
+    return found
+
+
+def expected(case: Path) -> set[Key]:
+    return annotations(case)["expect"]
+
+
+def problems(case: Path, root: Path = ROOT) -> list[str]:
+    """What is wrong with a case: unexpected, missing, or ok-marked findings."""
+    marked = annotations(case, root)
+    found = [f"{k} both expected and ok" for k in sorted(marked["expect"] & marked["ok"])]
+    result = scan([Path(os.path.relpath(case, root))], Options())
+    found += [f"diagnostic {d}" for d in result.diagnostics]
+    reported = {(f.span.path, f.span.line or 0, f.rule) for f in result.findings}
+    found += [f"fired where marked ok: {k}" for k in sorted(reported & marked["ok"])]
+    found += [f"not expected: {k}" for k in sorted(reported - marked["expect"] - marked["ok"])]
+    found += [f"missing: {k}" for k in sorted(marked["expect"] - reported)]
     return found
 
 
 @pytest.mark.parametrize("case", CASES, ids=[str(c.relative_to(FIXTURES)) for c in CASES])
 def test_fixture(case: Path, in_repo: Path) -> None:
-    result = scan([case.relative_to(ROOT)], Options())
-    reported = {(f.span.path, f.span.line, f.rule) for f in result.findings}
-    assert not result.diagnostics
-    assert reported == expected(case), "\n".join(f.message for f in result.findings)
+    assert problems(case) == []
+
+
+def test_the_harness_enforces_ok_and_expect(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = (FIXTURES / "NHI001" / "user_key_inline" / "main.tf").read_text(encoding="utf-8")
+    line = next(i for i, t in enumerate(source.splitlines(), 1) if "expect: NHI001" in t)
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "main.tf").write_text(source.replace("# expect: NHI001,", "# ok: NHI001 # expect:", 1))
+    monkeypatch.chdir(tmp_path)
+    found = problems(case, tmp_path)
+    assert f"fired where marked ok: ('case/main.tf', {line}, 'NHI001')" in found
+    assert not any(p.startswith("missing") for p in found)
+    (case / "main.tf").write_text(source + "\n# expect: NHI004\n")
+    assert any(p.startswith("missing") for p in problems(case, tmp_path))
 
 
 def test_every_rule_has_positive_and_negative_fixtures() -> None:

@@ -364,10 +364,6 @@ class Graph:
         return _index(self.credentials, lambda c: c.principal)
 
     @cached_property
-    def _trusts(self) -> Mapping[PrincipalId, tuple[Trust, ...]]:
-        return _index(self.trusts, lambda t: t.principal)
-
-    @cached_property
     def _pending(self) -> Mapping[PrincipalId, tuple[Pending, ...]]:
         return _index(self.pending, lambda p: p.principal)
 
@@ -380,9 +376,6 @@ class Graph:
 
     def credentials_of(self, principal: Principal) -> tuple[Credential, ...]:
         return self._credentials.get(principal.id, ())
-
-    def trusts_of(self, principal: Principal) -> tuple[Trust, ...]:
-        return self._trusts.get(principal.id, ())
 
     def pending_of(self, principal: Principal) -> tuple[Pending, ...]:
         return self._pending.get(principal.id, ())

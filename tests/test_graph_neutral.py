@@ -1,0 +1,155 @@
+"""The core rules judge any platform's graph: built by hand here, with no adapter and no AWS.
+
+A GCP-like service account holds an identity-altering role at organisation scope, has a key
+with an end date and is trusted by an OIDC issuer without a subject condition.  NHI001-NHI004
+must judge it through the public graph types alone: that is what lets the next platform
+adapters arrive without rule changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from nhilint.engine import collect_rules, finding
+from nhilint.identity.graph import (
+    Access,
+    Automation,
+    Credential,
+    Declaration,
+    Grant,
+    Graph,
+    Owner,
+    OwnerState,
+    Principal,
+    PrincipalId,
+    Provenance,
+    Reason,
+    Scope,
+    ScopeLevel,
+    Trust,
+    TrustKind,
+)
+from nhilint.model import Model, Span
+from nhilint.rule import Finding, RuleContext
+from nhilint.settings import Settings
+
+FILE = "org/iam.tf"
+SA = PrincipalId("gcp", "google_service_account", "google_service_account.deployer")
+
+
+def _span(line: int) -> Span:
+    return Span(FILE, line, line + 3)
+
+
+def _principal(automation: Automation = Automation.YES, owner: Owner | None = None) -> Principal:
+    return Principal(
+        SA, "service-account", "deployer", automation,
+        (Reason("is trusted by OIDC issuer", "https://token.actions.githubusercontent.com"),),
+        owner or Owner(OwnerState.ABSENT, "no owner label and no description naming one"),
+        Declaration("google_service_account.deployer", _span(1)),
+    )
+
+
+def _grant(level: ScopeLevel = ScopeLevel.ORGANIZATION, expiry: str | None = None) -> Grant:
+    access = Access(
+        permissions=("roles/iam.serviceAccountKeyAdmin",),
+        altering=frozenset({"iam.serviceAccountKeys.create"}),
+        scope=Scope(level, ("organizations/123456789012",)),
+        span=_span(10),
+        written_in="google_organization_iam_member.deployer",
+        expiry=expiry,
+    )
+    provenance = Provenance("google_organization_iam_member.deployer",
+                            ("google_organization_iam_member.deployer",), _span(10))
+    return Grant(SA, access, provenance)
+
+
+def _key(expiry: str | None = "2027-01-01T00:00:00Z") -> Credential:
+    return Credential(SA, "google_service_account_key.deployer", "key", "service account key",
+                      _span(20), persistent=True, expiry=expiry)
+
+
+def _trust() -> Trust:
+    return Trust(SA, TrustKind.OIDC, "https://token.actions.githubusercontent.com", _span(30),
+                 via="google_iam_workload_identity_pool_provider.github")
+
+
+def graph(**change: object) -> Graph:
+    base = Graph(principals=(_principal(),), grants=(_grant(),), credentials=(_key(),),
+                 trusts=(_trust(),))
+    return dataclasses.replace(base, **change)
+
+
+def judge(g: Graph) -> dict[str, Finding]:
+    context = RuleContext(g, Model(), Settings())
+    found = [finding(r, h) for r in collect_rules() for h in r.check(context)]
+    return {f.rule: f for f in found}
+
+
+def test_an_organisation_wide_service_account_is_judged_by_the_core_rules() -> None:
+    found = judge(graph())
+    assert set(found) == {"NHI001", "NHI002", "NHI003", "NHI004"}
+    assert all(f.span == _span(1) and f.resource == "google_service_account.deployer"
+               for f in found.values())
+    assert "service account key google_service_account_key.deployer" in found["NHI001"].message
+    assert found["NHI003"].severity.label == "critical"
+    assert "organisation-wide" in found["NHI003"].message
+    assert "no owner label" in found["NHI002"].message
+    # the key ends by itself: only the grant lacks an expiry
+    assert "grant without expiry (roles/iam.serviceAccountKeyAdmin on organizations/" \
+        in found["NHI004"].message
+    assert "never rotated" not in found["NHI004"].message
+    assert {e.resource for e in found["NHI001"].evidence} >= {
+        "google_organization_iam_member.deployer", "google_service_account_key.deployer"}
+    assert found["NHI001"].fix == ""  # no adapter, so no platform fix
+
+
+def test_each_verdict_follows_its_fact() -> None:
+    bounded = judge(graph(grants=(_grant(ScopeLevel.RESOURCE, "2026-12-31"),),
+                          credentials=(_key(None),)))
+    assert "NHI003" not in bounded
+    assert "grant without expiry" not in bounded["NHI004"].message
+    assert "google_service_account_key.deployer is never rotated" in bounded["NHI004"].message
+    owned = Owner(OwnerState.KNOWN, "label owner", "platform")
+    assert "NHI002" not in judge(graph(principals=(_principal(owner=owned),)))
+    project = judge(graph(grants=(_grant(ScopeLevel.ACCOUNT),)))
+    assert "NHI003" not in project  # one project, named: bounded
+    folder = judge(graph(grants=(_grant(ScopeLevel.FOLDER),)))
+    assert folder["NHI003"].severity.label == "high"
+
+
+def test_an_unknown_automation_verdict_is_indeterminate_not_a_pass() -> None:
+    found = judge(graph(principals=(_principal(Automation.UNKNOWN),)))
+    assert set(found) == {"NHI901"}
+    assert found["NHI901"].severity.label == "info"
+
+
+def test_the_oidc_trust_without_a_subject_is_in_the_graph() -> None:
+    g = graph()
+    (trust,) = [t for t in g.trusts if t.principal == SA]
+    assert trust.kind is TrustKind.OIDC and trust.subjects == ()
+
+
+def test_the_graph_module_knows_no_platform() -> None:
+    import ast
+
+    import nhilint.checks
+    import nhilint.identity.graph
+
+    sources = [Path(nhilint.identity.graph.__file__)]
+    sources += sorted(Path(nhilint.checks.__path__[0]).rglob("*.py"))
+    banned = ("Allow", "Deny", "NotAction", "NotResource", "arn:", "external.", "${", "aws_",
+              "iam:")
+    for path in sources:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                      if isinstance(n, ast.Module | ast.FunctionDef | ast.ClassDef)
+                      and n.body and isinstance(n.body[0], ast.Expr)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and id(node) not in docstrings:
+                hits = [b for b in banned if b in node.value]
+                assert not hits, f"{path.name}:{node.lineno} names {hits} in {node.value!r}"
+        imports = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        assert not any((n.module or "").startswith("nhilint.identity.aws") for n in imports)

@@ -1,0 +1,105 @@
+"""Every message template of every rule, as a reviewer reads it, at least once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nhilint.engine import Options, collect_rules, scan
+
+#: (rule, template) -> (case, path, line, the exact message)
+MESSAGES = {
+    ("NHI001", "default"): (
+        "examples/aws-ci", "examples/aws-ci/main.tf", 8,
+        "automation principal aws_iam_user.ci can alter identity (iam:* on *) and holds a "
+        "static access key aws_iam_access_key.ci",
+    ),
+    ("NHI002", "default"): (
+        "examples/aws-ci", "examples/aws-ci/main.tf", 8,
+        "automation principal aws_iam_user.ci can alter identity (iam:* on *) and has no "
+        "owner: no owner tag (owner, Owner, team, Team) on the principal or its provider's "
+        "default_tags",
+    ),
+    ("NHI003", "default"): (
+        "examples/aws-ci", "examples/aws-ci/main.tf", 8,
+        "automation principal aws_iam_user.ci holds an unbounded identity-altering grant "
+        "(iam:* on *)",
+    ),
+    ("NHI003", "top"): (
+        "fixtures/NHI003/org_scope", "fixtures/NHI003/org_scope/main.tf", 21,
+        "automation principal aws_iam_role.landing_zone holds an unbounded identity-altering "
+        "grant (organizations:* on *) reaching organisation-wide identity",
+    ),
+    ("NHI004", "default"): (
+        "examples/aws-ci", "examples/aws-ci/main.tf", 8,
+        "automation principal aws_iam_user.ci can alter identity with no expiry: grant "
+        "without expiry (iam:* on *); access key aws_iam_access_key.ci is never rotated and "
+        "never expires",
+    ),
+    ("NHI011", "default"): (
+        "examples/aws-ci", "examples/aws-ci/policy.tf", 15,
+        "policy aws_iam_user_policy.ci grants identity-altering actions on every resource "
+        "(iam:* on *)",
+    ),
+    ("NHI011", "managed"): (
+        "fixtures/NHI002/role_no_tags", "fixtures/NHI002/role_no_tags/main.tf", 16,
+        "aws_iam_role_policy_attachment.codebuild attaches AdministratorAccess, which grants "
+        "identity-altering actions on every resource (* on *)",
+    ),
+    ("NHI901", "automation"): (
+        "fixtures/NHI901/human_user_without_login_profile",
+        "fixtures/NHI901/human_user_without_login_profile/main.tf", 10,
+        "cannot tell whether aws_iam_user.alice is an automation principal (nothing in the "
+        "scanned code shows it is automation); it can alter identity (iam:CreateUser, "
+        "iam:AddUserToGroup, iam:GetUser on arn:aws:iam::123456789012:user/people/*, "
+        "arn:aws:iam::123456789012:group/staff)",
+    ),
+    ("NHI901", "owner"): (
+        "fixtures/NHI002/tags_unknown", "fixtures/NHI002/tags_unknown/main.tf", 5,
+        "owner of automation principal aws_iam_role.pipeline is unknown: tags are computed: "
+        "${var.tags}",
+    ),
+    ("NHI901", "policy"): (
+        "fixtures/NHI901/unknown_policy", "fixtures/NHI901/unknown_policy/main.tf", 12,
+        "automation principal aws_iam_role.worker holds aws_iam_role_policy.worker, which is "
+        "not fully known: the policy ${var.policy_json} is not known before apply",
+    ),
+    ("NHI901", "policy-automation"): (
+        "fixtures/NHI901/unknown_trust_and_policy",
+        "fixtures/NHI901/unknown_trust_and_policy/main.tf", 14,
+        "cannot tell whether aws_iam_role.this is an automation principal (nothing in the "
+        "scanned code shows it is automation; its trust policy: the policy "
+        "${var.trust_policy_json} is not known before apply), and it holds "
+        "aws_iam_role_policy.this, which is not fully known: the policy "
+        "${var.permissions_json} is not known before apply",
+    ),
+    ("NHI901", "expiry"): (
+        "fixtures/NHI901/expiry_unknown", "fixtures/NHI901/expiry_unknown/main.tf", 9,
+        "automation principal aws_iam_role.migration can alter identity until "
+        "${var.migration_ends}, which is not known before apply",
+    ),
+}
+
+
+def test_every_template_is_covered() -> None:
+    templates = {(r.id, t) for r in collect_rules() for t in r.messages}
+    assert templates == set(MESSAGES)
+
+
+@pytest.mark.parametrize("key", sorted(MESSAGES), ids=lambda k: f"{k[0]}-{k[1]}")
+def test_message(key: tuple[str, str], in_repo: Path) -> None:
+    case, path, line, message = MESSAGES[key]
+    result = scan([Path(case)], Options())
+    found = [f.message for f in result.findings
+             if (f.rule, f.span.path, f.span.line) == (key[0], path, line)]
+    assert message in found
+
+
+def test_messages_are_one_line_and_fixes_fit(in_repo: Path) -> None:
+    result = scan([Path("fixtures"), Path("examples")], Options())
+    for finding in result.findings:
+        assert "\n" not in finding.message
+        assert finding.fix, f"{finding.rule} at {finding.span} has no fix"
+    fixes = {f.fix for f in result.findings if f.rule == "NHI901"}
+    assert len(fixes) >= 3, "NHI901's fix must fit the cause"
