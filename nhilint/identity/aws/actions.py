@@ -16,12 +16,12 @@ Allow statements with ``NotAction`` are the caller's job: the actions granted ar
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from types import MappingProxyType
+
+from nhilint.identity.data import DataFileError, read_data
 
 __all__ = [
     "ActionCatalog",
@@ -35,8 +35,7 @@ __all__ = [
     "pattern_matches",
 ]
 
-_DATA_PACKAGE = "nhilint"
-_DATA_FILE = ("data", "aws_actions.json")
+_DATA_FILE = "aws_actions.json"
 _WILDCARDS = frozenset("*?")
 _CACHE_LIMIT = 4096  # distinct patterns remembered (compiled regexes and per-catalog matches)
 
@@ -143,13 +142,10 @@ def complement(matched: frozenset[str], catalog: ActionCatalog) -> frozenset[str
 @functools.cache
 def load_catalog() -> ActionCatalog:
     """The shipped catalog, read on first call and memoised."""
-    resource = resources.files(_DATA_PACKAGE)
-    for part in _DATA_FILE:
-        resource = resource.joinpath(part)
     try:
-        raw = json.loads(resource.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise CatalogDataError(f"cannot read {'/'.join(_DATA_FILE)}: {error}") from error
+        raw = read_data(_DATA_FILE)
+    except DataFileError as error:
+        raise CatalogDataError(str(error)) from error
     return catalog_from_data(raw)
 
 

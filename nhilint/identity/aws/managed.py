@@ -13,12 +13,12 @@ as IAM names do.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from types import MappingProxyType
+
+from nhilint.identity.data import DataFileError, read_data
 
 __all__ = [
     "ManagedPolicy",
@@ -28,8 +28,7 @@ __all__ = [
     "managed_policy",
 ]
 
-_DATA_PACKAGE = "nhilint"
-_DATA_FILE = ("data", "aws_managed_policies.json")
+_DATA_FILE = "aws_managed_policies.json"
 
 # arn:<partition>:iam::aws:policy/<path/><name>; IAM paths are "/"-separated segments.
 _AWS_MANAGED = re.compile(
@@ -96,13 +95,10 @@ def known_managed_policies() -> Mapping[str, ManagedPolicy]:
 
 @functools.cache
 def _load() -> Mapping[str, ManagedPolicy]:
-    resource = resources.files(_DATA_PACKAGE)
-    for part in _DATA_FILE:
-        resource = resource.joinpath(part)
     try:
-        raw = json.loads(resource.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise ManagedPolicyDataError(f"cannot read {'/'.join(_DATA_FILE)}: {error}") from error
+        raw = read_data(_DATA_FILE)
+    except DataFileError as error:
+        raise ManagedPolicyDataError(str(error)) from error
     return MappingProxyType(policies_from_data(raw))
 
 
