@@ -13,7 +13,7 @@ class DataFileError(ValueError):
 def read_data(name: str) -> object:
     """The decoded JSON of ``nhilint/data/<name>``."""
     try:
-        text = resources.files("nhilint").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-        return json.loads(text)
+        found = resources.files("nhilint").joinpath("data").joinpath(name)
+        return json.loads(found.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise DataFileError(f"cannot read data/{name}: {error}") from error
