@@ -59,3 +59,47 @@ def test_rule_docs_are_current() -> None:
         capture_output=True, text=True, check=False,
     )
     assert done.returncode == 0, "run python scripts/gen_rule_docs.py\n" + done.stderr
+
+
+RULE_MODULE = '''
+from nhilint.rule import Severity, rule
+
+
+@rule("{id}", "{name}", Severity.LOW, message="m")
+def check(ctx):
+    """A test rule."""
+    yield from ()
+'''
+
+
+def _pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str,
+          rules: dict[str, tuple[str, str]]) -> str:
+    package = tmp_path / name
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "sub" / "__init__.py").write_text("")
+    for module, (rule_id, rule_name) in rules.items():
+        (package / f"{module}.py").write_text(RULE_MODULE.format(id=rule_id, name=rule_name))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return name
+
+
+def test_registry_walks_sub_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nhilint.registry import collect
+
+    name = _pack(tmp_path, monkeypatch, "pack_ok", {"a": ("ABC001", "first"),
+                                                     "sub/b": ("ABC002", "second")})
+    assert [r.id for r in collect([name])] == ["ABC001", "ABC002"]
+
+
+@pytest.mark.parametrize("clash", [("ABC001", "other"), ("ABC009", "first")],
+                         ids=["same-id", "same-name"])
+def test_registry_refuses_duplicates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clash: tuple[str, str]
+) -> None:
+    from nhilint.registry import collect
+
+    name = _pack(tmp_path, monkeypatch, f"pack_{clash[0]}_{clash[1]}",
+                 {"a": ("ABC001", "first"), "sub/b": clash})
+    with pytest.raises(RuleError, match="duplicate rule"):
+        collect([name])
