@@ -153,3 +153,11 @@ def test_the_graph_module_knows_no_platform() -> None:
                 assert not hits, f"{path.name}:{node.lineno} names {hits} in {node.value!r}"
         imports = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         assert not any((n.module or "").startswith("nhilint.identity.aws") for n in imports)
+
+
+def test_adapters_contribute_to_one_merged_graph() -> None:
+    other = PrincipalId("azure", "azuread_service_principal", "azuread_service_principal.ci")
+    part = Graph(credentials=(dataclasses.replace(_key(), principal=other),))
+    merged = Graph.merge([graph(), part])
+    assert len(merged.credentials) == 2 and merged.principals == graph().principals
+    assert merged.credentials_of(_principal()) == (_key(),)

@@ -352,6 +352,8 @@ class Graph:
     def merge(cls, parts: Iterable[Graph]) -> Graph:
         """One graph from each platform adapter's part of the same module."""
         parts = tuple(parts)
+        if len(parts) == 1:
+            return parts[0]
         fields = (f.name for f in dataclasses.fields(cls))
         return cls(**{f: tuple(x for p in parts for x in getattr(p, f)) for f in fields})
 
