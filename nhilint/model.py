@@ -17,11 +17,15 @@ AttrPath = tuple[str | int, ...]
 
 
 class Span(NamedTuple):
-    """Where something is in a source file (1-based, inclusive lines)."""
+    """Where something is in a source file (1-based, inclusive lines).
+
+    ``line`` and ``end_line`` are ``None`` for an input without lines to point at (a value read
+    from plan JSON names its file only).
+    """
 
     path: str
-    line: int
-    end_line: int
+    line: int | None
+    end_line: int | None
 
 
 class Ref(NamedTuple):
@@ -102,7 +106,10 @@ class Resource:
     ``attribute_spans`` maps attribute paths (top-level names and nested block paths such as
     ``("statement", 0)`` or ``("statement", 0, "actions")``) to where they are written.
     ``provider`` is the provider configuration address the resource uses (``aws``,
-    ``aws.east``), qualified with its module like the resource address.
+    ``aws.east``), qualified with its module like the resource address.  ``sensitive`` marks
+    the attribute paths whose values the input declares sensitive (plan JSON
+    ``sensitive_values``, Pulumi secrets); it is a marker only, the values stay in
+    ``attributes``, and the HCL reader leaves it empty.
     """
 
     type: str
@@ -114,6 +121,7 @@ class Resource:
     attribute_spans: Mapping[AttrPath, Span] = dataclasses.field(default_factory=dict)
     module: str = ""
     provider: str = ""
+    sensitive: frozenset[AttrPath] = frozenset()
 
     def get(self, name: str, default: object = None) -> object:
         return self.attributes.get(name, default)
@@ -135,6 +143,10 @@ class Resource:
         return self.address
 
 
+def _qualified(module: str, local: str) -> str:
+    return f"{module}.{local}" if module else local
+
+
 @dataclasses.dataclass(frozen=True)
 class Provider:
     """A provider configuration block (``provider "aws" { alias = "east" ... }``)."""
@@ -148,7 +160,44 @@ class Provider:
     @property
     def address(self) -> str:
         local = f"{self.name}.{self.alias}" if self.alias else self.name
-        return f"{self.module}.{local}" if self.module else local
+        return _qualified(self.module, local)
+
+
+@dataclasses.dataclass(frozen=True)
+class Output:
+    """An ``output`` block: its value (``Unknown`` where not known) and whether it is sensitive."""
+
+    name: str
+    value: object
+    sensitive: bool
+    span: Span
+    module: str = ""
+
+    @property
+    def address(self) -> str:
+        """``output.<name>``, qualified with its module like resource addresses."""
+        return _qualified(self.module, f"output.{self.name}")
+
+
+@dataclasses.dataclass(frozen=True)
+class ModuleCall:
+    """A ``module`` block: its ``source`` (``str`` or ``Unknown``) and its arguments.
+
+    ``arguments`` are the evaluated input variables of the call; meta-arguments (``source``,
+    ``version``, ``count``, ``for_each``, ``providers``, ``depends_on``) are left out.
+    ``module`` is the address of the calling module (``""`` for a root module).
+    """
+
+    name: str
+    source: object
+    span: Span
+    module: str = ""
+    arguments: Mapping[str, object] = dataclasses.field(default_factory=dict)
+
+    @property
+    def address(self) -> str:
+        """``module.<name>``, qualified with the calling module."""
+        return _qualified(self.module, f"module.{self.name}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -160,9 +209,8 @@ class Model:
     files: tuple[str, ...] = ()
     comments: tuple[Comment, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    outputs: tuple[Output, ...] = ()
+    module_calls: tuple[ModuleCall, ...] = ()
 
     def of_type(self, *types: str) -> Iterator[Resource]:
         return (r for r in self.resources if r.type in types)
-
-    def by_address(self) -> dict[str, Resource]:
-        return {r.address: r for r in self.resources}
