@@ -17,7 +17,8 @@ from pathlib import Path
 from nhilint.identity import build_graph
 from nhilint.identity.graph import Graph
 from nhilint.model import Diagnostic, Model
-from nhilint.parsers.hcl import discover_modules, parse_module
+from nhilint.parsers.hcl.tree import module_roles
+from nhilint.parsers.registry import PARSERS, discover
 from nhilint.registry import RuleError, collect, select
 from nhilint.result import ScanResult
 from nhilint.rule import Finding, Hit, Rule, RuleContext
@@ -53,8 +54,11 @@ def scan(paths: Sequence[Path], options: Options) -> ScanResult:
     diagnostics: list[Diagnostic] = []
     graphs: list[tuple[str, Graph]] = []
     files = resources = principals = 0
-    for directory in discover_modules(paths):
-        model = parse_module(directory)
+    calls = {}
+    for unit in discover(paths).units:
+        directory = unit.path
+        model = PARSERS[unit.kind].parse(directory)
+        calls[directory] = model.module_calls
         files += len(model.files)
         resources += len(model.resources)
         done = analyse(model, directory, rules, options.settings)
@@ -70,6 +74,7 @@ def scan(paths: Sequence[Path], options: Options) -> ScanResult:
         resources=resources,
         principals=principals,
         graphs=tuple(graphs),
+        roles=tuple((os.path.relpath(d), r) for d, r in sorted(module_roles(calls).items())),
     )
 
 

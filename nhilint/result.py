@@ -19,6 +19,9 @@ class ScanResult:
     principals: int = 0
     #: each analysed module's NHI graph, by module path (the inventory reads it)
     graphs: tuple[tuple[str, Graph], ...] = ()
+    #: each module's role in the scanned tree: ``root``, or ``child`` when another scanned
+    #: module calls it with a local source
+    roles: tuple[tuple[str, str], ...] = ()
 
     def counts(self) -> dict[str, int]:
         counts = {s.label: 0 for s in sorted(Severity, reverse=True)}

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from nhilint.model import Diagnostic, Model
-from nhilint.parsers.hcl.discover import discover_modules
+from nhilint.parsers.hcl.discover import discover_modules, is_config_file
 from nhilint.parsers.hcl.module import read_module
 from nhilint.parsers.hcl.source import PARSE_ERROR, display_path
 
-__all__ = ["discover_modules", "parse_module"]
+__all__ = ["KIND", "claims", "discover_modules", "parse", "parse_module", "units"]
+
+#: the input kind this parser reads (its key in ``nhilint.parsers.registry.PARSERS``)
+KIND = "terraform"
+
+
+def claims(path: Path) -> bool:
+    """A ``*.tf`` file or a ``*.tfvars`` file (read with its module)."""
+    return is_config_file(path.name) or path.name.endswith(".tfvars")
+
+
+def units(paths: Sequence[Path]) -> list[Path]:
+    """The module directories under ``paths`` (a named file stands for its directory)."""
+    return discover_modules(paths)
+
+
+def parse(unit: Path) -> Model:
+    return parse_module(unit)
 
 
 def parse_module(directory: Path) -> Model:

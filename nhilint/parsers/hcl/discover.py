@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Sequence
 from pathlib import Path
+
+from nhilint.model import Diagnostic
 
 
 def is_config_file(name: str) -> bool:
@@ -29,6 +32,30 @@ def config_files(directory: Path) -> list[Path]:
     )
 
 
+def broken_links(directory: Path, shown: str) -> list[Diagnostic]:
+    """NHI900 for each ``*.tf`` symbolic link of ``directory`` that leads nowhere or loops."""
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        if is_config_file(entry.name) and entry.is_symlink() and not _is_file(entry):
+            where = entry.name if shown in ("", ".") else os.path.join(shown, entry.name)
+            found.append(Diagnostic("NHI900", where, 1, _link_problem(entry.path)))
+    return found
+
+
+def _link_problem(path: str) -> str:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop: the file cannot be read"
+        return f"dangling symbolic link to {os.readlink(path)}: the file cannot be read"
+    return "symbolic link to something that is not a file"
+
+
 def discover_modules(paths: Sequence[Path]) -> list[Path]:
     """Every directory under ``paths`` holding a ``*.tf`` file, sorted; a file means its directory.
 
@@ -38,8 +65,8 @@ def discover_modules(paths: Sequence[Path]) -> list[Path]:
     found: set[Path] = set()
     visited: set[tuple[int, int]] = set()
     for path in paths:
-        if path.is_file():
-            if config_files(path.parent):
+        if path.is_file() or path.is_symlink():
+            if config_files(path.parent) or broken_links(path.parent, ""):
                 found.add(path.parent)
         elif path.is_dir():
             _walk(path, found, visited)
@@ -64,8 +91,8 @@ def _walk(root: Path, found: set[Path], visited: set[tuple[int, int]]) -> None:
             if _is_dir(entry):
                 if not entry.name.startswith("."):
                     stack.append(Path(entry.path))
-            elif is_config_file(entry.name) and _is_file(entry):
-                has_config = True
+            elif is_config_file(entry.name) and (_is_file(entry) or entry.is_symlink()):
+                has_config = True  # a broken link too: reading the module reports it
         if has_config:
             found.add(directory)
 

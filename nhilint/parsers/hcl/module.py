@@ -8,12 +8,18 @@ address ``module.x`` and with the call's arguments as its variable values.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
-from nhilint.model import Diagnostic, Model, Provider, Resource
+from nhilint.model import Diagnostic, Model, ModuleCall, Output, Provider, Resource
 from nhilint.parsers.hcl import syntax
 from nhilint.parsers.hcl.context import Declarations, ModuleContext
-from nhilint.parsers.hcl.discover import config_files
-from nhilint.parsers.hcl.resources import provider_block, resource_blocks
+from nhilint.parsers.hcl.discover import broken_links, config_files
+from nhilint.parsers.hcl.resources import (
+    module_block,
+    output_block,
+    provider_block,
+    resource_blocks,
+)
 from nhilint.parsers.hcl.source import (
     PARSE_ERROR,
     SourceFile,
@@ -39,7 +45,7 @@ def declarations(files: list[SourceFile]) -> Declarations:
             elif block.type == "locals":
                 for attribute in block.body.attributes:
                     local_values.setdefault(attribute.name, attribute)
-            elif block.type in ("resource", "data", "provider"):
+            elif block.type in ("resource", "data", "provider", "output", "module"):
                 objects.append((block, source.path))
     return Declarations(variables, local_values, objects)
 
@@ -50,34 +56,53 @@ def read_module(directory: Path, module: str = "") -> Model:
     values = load_values(directory)
     found = declarations(files)
     context = ModuleContext(module, directory, found, values.values)
-    resources: list[Resource] = []
-    providers: list[Provider] = []
     diagnostics = [d for f in files for d in f.diagnostics] + list(values.diagnostics)
+    diagnostics += broken_links(directory, shown)
+    read = _Read([], [], [], [], diagnostics)
     for block, file in found.objects:
         try:
-            _read_object(context, block, file, resources, providers, diagnostics)
+            _read_object(context, block, file, read)
         except Exception as exc:  # never let one block stop the module
             message = f"internal error reading {block.type} block: {exc!r}"
             diagnostics.append(Diagnostic(PARSE_ERROR, file, block.line, message))
     return Model(
-        resources=tuple(resources),
-        providers=tuple(providers),
+        resources=tuple(read.resources),
+        providers=tuple(read.providers),
+        outputs=tuple(read.outputs),
+        module_calls=tuple(read.calls),
         files=tuple(f.path for f in files) + values.files,
         comments=tuple(c for f in files for c in f.comments),
         diagnostics=tuple(diagnostics),
     )
 
 
-def _read_object(
-    context: ModuleContext, block: Block, file: str, resources: list[Resource],
-    providers: list[Provider], diagnostics: list[Diagnostic],
-) -> None:
+class _Read(NamedTuple):
+    """What the blocks of one module gave, collected while they are read."""
+
+    resources: list[Resource]
+    providers: list[Provider]
+    outputs: list[Output]
+    calls: list[ModuleCall]
+    diagnostics: list[Diagnostic]
+
+
+def _read_object(context: ModuleContext, block: Block, file: str, read: _Read) -> None:
     ev = context.evaluator()
     if block.type == "provider":
         provider = provider_block(ev, block, file, context.module)
         if provider is not None:
-            providers.append(provider)
+            read.providers.append(provider)
         return
-    found, problems = resource_blocks(ev, block, file, context.module)
-    resources.extend(found)
-    diagnostics.extend(problems)
+    if block.type in ("output", "module"):
+        reader = output_block if block.type == "output" else module_block
+        found = reader(ev, block, file, context.module)
+        if isinstance(found, Diagnostic):
+            read.diagnostics.append(found)
+        elif isinstance(found, Output):
+            read.outputs.append(found)
+        else:
+            read.calls.append(found)
+        return
+    resources, problems = resource_blocks(ev, block, file, context.module)
+    read.resources.extend(resources)
+    read.diagnostics.extend(problems)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import NamedTuple
 
-from nhilint.model import Diagnostic, Mode, Provider, Resource, Span, Unknown
+from nhilint.model import Diagnostic, Mode, ModuleCall, Output, Provider, Resource, Span, Unknown
 from nhilint.parsers.hcl.blocks import Spans, evaluate_body
 from nhilint.parsers.hcl.evaluator import Evaluator
 from nhilint.parsers.hcl.syntax import Attribute, Block, text
@@ -126,3 +126,26 @@ def _provider_of(attribute: Attribute | None, kind: str) -> str:
         if written:
             return written
     return kind.split("_", 1)[0]
+
+
+#: arguments of a ``module`` block that configure the call rather than feed its variables
+MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+
+
+def output_block(ev: Evaluator, block: Block, file: str, module: str) -> Output | Diagnostic:
+    """``output "name" { value = ..., sensitive = true }``."""
+    if len(block.labels) != 1:
+        return Diagnostic("NHI900", file, block.line, "output block needs one label (its name)")
+    attributes = evaluate_body(ev, block.body, Spans(file))
+    return Output(block.labels[0], attributes.get("value"), attributes.get("sensitive") is True,
+                  Span(file, block.line, block.end_line), module)
+
+
+def module_block(ev: Evaluator, block: Block, file: str, module: str) -> ModuleCall | Diagnostic:
+    """``module "name" { source = "./child", ... }``: the call, its arguments evaluated."""
+    if len(block.labels) != 1:
+        return Diagnostic("NHI900", file, block.line, "module block needs one label (its name)")
+    attributes = evaluate_body(ev, block.body, Spans(file))
+    arguments = {k: v for k, v in attributes.items() if k not in MODULE_META}
+    return ModuleCall(block.labels[0], attributes.get("source"),
+                      Span(file, block.line, block.end_line), module, arguments)

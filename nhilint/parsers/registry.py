@@ -1,0 +1,67 @@
+"""Which parser reads which input: detection in one place, and an explicit registry.
+
+A parser is a module that satisfies :class:`Parser`: it claims file names, groups the files
+under some paths into units (for Terraform: module directories) and parses one unit into a
+:class:`~nhilint.model.Model`.  :data:`PARSERS` holds one entry per input kind; ``.tf.json``,
+plan JSON and Pulumi come later as further entries.  Use :func:`discover`, then
+``PARSERS[unit.kind].parse(unit.path)`` for each unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import NamedTuple, Protocol
+
+from nhilint.model import Model
+from nhilint.parsers import hcl
+
+
+class Parser(Protocol):
+    """An input format's reader (a module)."""
+
+    KIND: str
+
+    def claims(self, path: Path) -> bool: ...
+
+    def units(self, paths: Sequence[Path]) -> list[Path]: ...
+
+    def parse(self, unit: Path) -> Model: ...
+
+
+PARSERS: Mapping[str, Parser] = {hcl.KIND: hcl}
+
+
+class SourceUnit(NamedTuple):
+    """One thing to parse: a path and the kind of input it is."""
+
+    path: Path
+    kind: str
+
+
+class Discovery(NamedTuple):
+    """What to parse, and which of the named paths hold nothing any parser reads."""
+
+    units: tuple[SourceUnit, ...]
+    unread: tuple[Path, ...]
+
+
+def detect(path: Path, kind: str | None = None) -> str | None:
+    """The input kind of a file (``kind`` overrides, as ``--input-type`` will): by its name
+    first; content shapes (JSON plans, previews) come with their parsers."""
+    if kind is not None:
+        return kind if kind in PARSERS else None
+    return next((k for k, p in PARSERS.items() if p.claims(path)), None)
+
+
+def discover(paths: Sequence[Path], kind: str | None = None) -> Discovery:
+    """Every unit under ``paths``, sorted, and the named paths that gave none."""
+    chosen = {k: p for k, p in PARSERS.items() if kind is None or k == kind}
+    units: set[SourceUnit] = set()
+    unread: list[Path] = []
+    for path in paths:
+        found = {SourceUnit(u, k) for k, p in chosen.items() for u in p.units([path])}
+        if not found or (path.is_file() and detect(path, kind) is None):
+            unread.append(path)
+        units |= found
+    return Discovery(tuple(sorted(units)), tuple(unread))
