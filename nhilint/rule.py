@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from nhilint.identity import fix_hint
 from nhilint.identity.graph import Automation, Grant, Graph, Principal
-from nhilint.model import Model, Resource, Span, Unknown
+from nhilint.model import Model, Output, Resource, Span, Unknown
 from nhilint.settings import Settings
 
 ID_RE = re.compile(r"^[A-Z]{2,5}\d{3}$")
@@ -122,7 +122,13 @@ class RuleContext:
 
     @property
     def resources(self) -> tuple[Resource, ...]:
+        """The module's resources, for rules that look at resources (literal secrets …)."""
         return self.model.resources
+
+    @property
+    def outputs(self) -> tuple[Output, ...]:
+        """The module's outputs (secrets exposed without ``sensitive``)."""
+        return self.model.outputs
 
     @cached_property
     def _candidates(self) -> Mapping[Automation, tuple[Candidate, ...]]:
