@@ -16,9 +16,9 @@ from pathlib import Path
 
 from nhilint.identity import build_graph
 from nhilint.identity.graph import Graph
-from nhilint.model import Diagnostic, Model
+from nhilint.model import Diagnostic, Model, ModuleCall
 from nhilint.parsers.hcl.tree import module_roles
-from nhilint.parsers.registry import PARSERS, discover
+from nhilint.parsers.registry import PARSERS, SourceUnit, discover
 from nhilint.registry import RuleError, collect, select
 from nhilint.result import ScanResult
 from nhilint.rule import Finding, Hit, Rule, RuleContext
@@ -56,16 +56,14 @@ def scan(paths: Sequence[Path], options: Options) -> ScanResult:
     files = resources = principals = 0
     calls = {}
     for unit in discover(paths).units:
-        directory = unit.path
-        model = PARSERS[unit.kind].parse(directory)
-        calls[directory] = model.module_calls
-        files += len(model.files)
-        resources += len(model.resources)
-        done = analyse(model, directory, rules, options.settings)
+        done, model_files, model_resources, model_calls = _scan_unit(unit, rules, options)
+        calls[unit.path] = model_calls
+        files += model_files
+        resources += model_resources
         principals += len(done.graph.principals)
         graphs.append((done.path, done.graph))
         findings += (f for f in done.findings if keep(f.span.path))
-        diagnostics += (d for d in model.diagnostics + done.diagnostics if keep(d.path))
+        diagnostics += (d for d in done.diagnostics if keep(d.path))
     return ScanResult(
         findings=tuple(sorted(findings, key=_order)),
         diagnostics=tuple(diagnostics),
@@ -76,6 +74,17 @@ def scan(paths: Sequence[Path], options: Options) -> ScanResult:
         graphs=tuple(graphs),
         roles=tuple((os.path.relpath(d), r) for d, r in sorted(module_roles(calls).items())),
     )
+
+
+def _scan_unit(
+    unit: SourceUnit, rules: Sequence[Rule], options: Options
+) -> tuple[ModuleScan, int, int, tuple[ModuleCall, ...]]:
+    """One unit parsed and analysed; its model (and the syntax trees that lazily evaluated
+    values keep) is freed when this returns, before the next unit is parsed."""
+    model = PARSERS[unit.kind].parse(unit.path)
+    done = analyse(model, unit.path, rules, options.settings)
+    done = dataclasses.replace(done, diagnostics=model.diagnostics + done.diagnostics)
+    return done, len(model.files), len(model.resources), model.module_calls
 
 
 def _scope(paths: Sequence[Path]) -> Callable[[str], bool]:

@@ -9,7 +9,8 @@ before deploy.  Nested blocks (``statement { ... }``) are lists of dicts under t
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping
 from typing import Literal, NamedTuple
 
 #: A path into a resource's attributes: ``("statement", 0, "actions")``.
@@ -165,13 +166,22 @@ class Provider:
 
 @dataclasses.dataclass(frozen=True)
 class Output:
-    """An ``output`` block: its value (``Unknown`` where not known) and whether it is sensitive."""
+    """An ``output`` block: its value (``Unknown`` where not known) and whether it is sensitive.
+
+    The value is evaluated when first read (``evaluate``): no rule reads outputs yet, and
+    evaluating every output is a tenth of a large scan.  A reader whose inputs carry values
+    already (plan JSON) passes ``lambda: value``.
+    """
 
     name: str
-    value: object
+    evaluate: Callable[[], object] = dataclasses.field(compare=False, repr=False)
     sensitive: bool
     span: Span
     module: str = ""
+
+    @functools.cached_property
+    def value(self) -> object:
+        return self.evaluate()
 
     @property
     def address(self) -> str:
@@ -181,18 +191,17 @@ class Output:
 
 @dataclasses.dataclass(frozen=True)
 class ModuleCall:
-    """A ``module`` block: its ``source`` (``str`` or ``Unknown``) and its arguments.
+    """A ``module`` block: its ``source`` (``str``, ``Unknown``, or ``None`` when missing).
 
-    ``arguments`` are the evaluated input variables of the call; meta-arguments (``source``,
-    ``version``, ``count``, ``for_each``, ``providers``, ``depends_on``) are left out.
-    ``module`` is the address of the calling module (``""`` for a root module).
+    ``module`` is the address of the calling module (``""`` for a root module).  The call's
+    other arguments are not read yet: they belong to the module expansion, evaluated in the
+    child's context.
     """
 
     name: str
     source: object
     span: Span
     module: str = ""
-    arguments: Mapping[str, object] = dataclasses.field(default_factory=dict)
 
     @property
     def address(self) -> str:

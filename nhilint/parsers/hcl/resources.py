@@ -6,7 +6,7 @@ import json
 from typing import NamedTuple
 
 from nhilint.model import Diagnostic, Mode, ModuleCall, Output, Provider, Resource, Span, Unknown
-from nhilint.parsers.hcl.blocks import Spans, evaluate_body
+from nhilint.parsers.hcl.blocks import Spans, bounded_value, evaluate_body
 from nhilint.parsers.hcl.evaluator import Evaluator
 from nhilint.parsers.hcl.syntax import Attribute, Block, text
 from nhilint.parsers.hcl.values import FAILURES, TfSet, extend_ref, first_unknown, to_int
@@ -128,24 +128,31 @@ def _provider_of(attribute: Attribute | None, kind: str) -> str:
     return kind.split("_", 1)[0]
 
 
-#: arguments of a ``module`` block that configure the call rather than feed its variables
-MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
-
-
 def output_block(ev: Evaluator, block: Block, file: str, module: str) -> Output | Diagnostic:
-    """``output "name" { value = ..., sensitive = true }``."""
+    """``output "name" { value = ..., sensitive = true }``; the value is evaluated when read."""
     if len(block.labels) != 1:
         return Diagnostic("NHI900", file, block.line, "output block needs one label (its name)")
-    attributes = evaluate_body(ev, block.body, Spans(file))
-    return Output(block.labels[0], attributes.get("value"), attributes.get("sensitive") is True,
+    body = block.body
+    sensitive = body.attribute("sensitive")
+    value = body.attribute("value")
+
+    def evaluate() -> object:
+        return None if value is None else bounded_value(ev, value.expr)
+
+    return Output(block.labels[0], evaluate,
+                  sensitive is not None and ev.value(sensitive.expr) is True,
                   Span(file, block.line, block.end_line), module)
 
 
 def module_block(ev: Evaluator, block: Block, file: str, module: str) -> ModuleCall | Diagnostic:
-    """``module "name" { source = "./child", ... }``: the call, its arguments evaluated."""
+    """``module "name" { source = "./child", ... }``: the call and its ``source``.
+
+    Only ``source`` is evaluated: the call's other arguments feed the child's variables, and
+    evaluating them (1.3 s of a 2.7 s scan of the cloudposse corpus) is for the module
+    expansion that will read them in the child's context.
+    """
     if len(block.labels) != 1:
         return Diagnostic("NHI900", file, block.line, "module block needs one label (its name)")
-    attributes = evaluate_body(ev, block.body, Spans(file))
-    arguments = {k: v for k, v in attributes.items() if k not in MODULE_META}
-    return ModuleCall(block.labels[0], attributes.get("source"),
-                      Span(file, block.line, block.end_line), module, arguments)
+    source = block.body.attribute("source")
+    value = None if source is None else ev.value(source.expr)
+    return ModuleCall(block.labels[0], value, Span(file, block.line, block.end_line), module)
