@@ -12,6 +12,7 @@ from pathlib import Path
 from nhilint import __version__
 from nhilint.config import Config, ConfigError, find, load
 from nhilint.engine import Options, RuleError, collect_rules, scan, select_rules
+from nhilint.integrations.checkov import CHECKS_DIR
 from nhilint.parsers import discover_modules
 from nhilint.parsers.hcl.discover import is_config_file
 from nhilint.parsers.hcl.tfvars import tfvars_files
@@ -19,7 +20,7 @@ from nhilint.report import RENDERERS
 from nhilint.result import ScanResult
 from nhilint.rule import Severity
 
-COMMANDS = ("check", "rules", "rule")
+COMMANDS = ("check", "rules", "rule", "checkov-checks-dir")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -65,6 +66,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("rules", help="list the rules")
     one = commands.add_parser("rule", help="show one rule's documentation")
     one.add_argument("id")
+    commands.add_parser(
+        "checkov-checks-dir", help="print the directory to pass to checkov --external-checks-dir"
+    )
     return top
 
 
@@ -78,6 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list_rules()
         if ns.command == "rule":
             return _show_rule(ns.id)
+        if ns.command == "checkov-checks-dir":
+            print(CHECKS_DIR)
+            return EXIT_OK
         return _check(ns)
     except (RuleError, ConfigError) as exc:
         print(f"nhilint: error: {exc}", file=sys.stderr)

@@ -1,0 +1,6 @@
+"""Where nhilint runs inside other tools: checkov (:mod:`nhilint.integrations.checkov`).
+
+The pre-commit hook (``.pre-commit-hooks.yaml``) and the GitHub Action (``action.yml``) are
+files at the repository root that run ``nhilint check``; only checkov needs code, because it
+asks one resource at a time (:mod:`nhilint.integrations.lookup`).
+"""
