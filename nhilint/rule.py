@@ -11,7 +11,6 @@ documentation is its check function's docstring.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import inspect
 import re
 import string
@@ -23,30 +22,11 @@ from nhilint.identity import fix_hint
 from nhilint.identity.graph import Automation, Grant, Graph, Principal
 from nhilint.model import Model, Output, Resource, Span, Unknown
 from nhilint.settings import Settings
+from nhilint.severity import Severity as Severity
 
 ID_RE = re.compile(r"^[A-Z]{2,5}\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _SHOWN = 80  # characters of an unknown expression shown in a message
-
-
-class Severity(enum.IntEnum):
-    INFO = 0
-    LOW = 1
-    MEDIUM = 2
-    HIGH = 3
-    CRITICAL = 4
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, text: str) -> Severity:
-        try:
-            return cls[text.upper()]
-        except KeyError:
-            choices = ", ".join(s.label for s in cls)
-            raise ValueError(f"unknown severity {text!r} (choose from {choices})") from None
 
 
 def show(value: object) -> str:
