@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
-import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from nhilint import __version__
-from nhilint.config import Config, ConfigError, find, load
+from nhilint.atomic import write_atomically
+from nhilint.config import Config, ConfigError, discover, load
 from nhilint.engine import Options, RuleError, collect_rules, scan, select_rules
 from nhilint.integrations.checkov import CHECKS_DIR
 from nhilint.parsers import discover_modules
@@ -19,8 +18,9 @@ from nhilint.parsers.hcl.tfvars import tfvars_files
 from nhilint.report import RENDERERS
 from nhilint.result import ScanResult
 from nhilint.rule import Severity
+from nhilint.starter import StarterError, write_starter
 
-COMMANDS = ("check", "rules", "rule", "checkov-checks-dir")
+COMMANDS = ("check", "rules", "rule", "checkov-checks-dir", "init")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -45,8 +45,8 @@ def _check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         help="exit 1 when a finding is at or above this severity (default: high)",
     )
     check.add_argument(
-        "--config", type=Path, help="config file (default: .nhilint.toml or pyproject.toml "
-        "[tool.nhilint] in the working directory or above)",
+        "--config", type=Path, help="config file (default: the .nhilint.toml or pyproject.toml "
+        "[tool.nhilint] nearest to the first PATH, else to the working directory)",
     )
     check.add_argument("--select", type=_csv, default=[], help="only these rules (ids, names)")
     check.add_argument("--ignore", type=_csv, default=[], help="skip these rules (ids, names)")
@@ -69,6 +69,12 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "checkov-checks-dir", help="print the directory to pass to checkov --external-checks-dir"
     )
+    init = commands.add_parser("init", help="write a commented starter .nhilint.toml")
+    init.add_argument(
+        "dir", nargs="?", type=Path, default=Path("."), metavar="DIR",
+        help="where to write it (default: the working directory)",
+    )
+    init.add_argument("--force", action="store_true", help="overwrite an existing .nhilint.toml")
     return top
 
 
@@ -85,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if ns.command == "checkov-checks-dir":
             print(CHECKS_DIR)
             return EXIT_OK
+        if ns.command == "init":
+            return _init(ns.dir, ns.force)
         return _check(ns)
     except (RuleError, ConfigError) as exc:
         print(f"nhilint: error: {exc}", file=sys.stderr)
@@ -145,41 +153,22 @@ def _nothing_in(path: Path) -> str:
     return f"{path} is not a Terraform file (*.tf)"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all: a temporary file beside it, then a rename.
-
-    A symbolic link is written through; an existing file keeps its permissions.
-    """
-    target = Path(os.path.realpath(path))
-    fd, temp = _create_beside(target)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if target.is_file():
-            os.chmod(temp, target.stat().st_mode & 0o7777)
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
-def _create_beside(target: Path) -> tuple[int, Path]:
-    """A new hidden file in ``target``'s directory, created with the usual permissions."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
-    while True:
-        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            return os.open(temp, flags, 0o666), temp
-        except FileExistsError:
-            continue
-
-
 def _config(ns: argparse.Namespace) -> Config:
+    """``--config FILE``, else the config nearest to the first scanned path, else to the
+    working directory (:func:`nhilint.config.discover`)."""
     if ns.config is not None and not ns.config.is_file():
         raise ConfigError(f"no such config file: {ns.config}")
-    return load(ns.config if ns.config is not None else find(Path.cwd()))
+    return load(ns.config if ns.config is not None else discover(ns.paths))
+
+
+def _init(directory: Path, force: bool) -> int:
+    try:
+        written = write_starter(directory, force)
+    except StarterError as exc:
+        print(f"nhilint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(written)
+    return EXIT_OK
 
 
 def _config_severity(config: Config) -> Severity:

@@ -1,7 +1,8 @@
-"""What a scan can be told: owner tag keys, automation name patterns, rule selection.
+"""What a scan can be told: owner tag keys, automation name patterns, severity overrides,
+whether a suppression needs a reason.
 
-Plain values with sensible defaults; the CLI (and later the config file) builds one
-:class:`Settings` and passes it down.  Nothing here reads files.
+Plain values with sensible defaults; :mod:`nhilint.config` builds one :class:`Settings` from
+the config file and the CLI passes it down to the engine.  Nothing here reads files.
 """
 
 from __future__ import annotations
@@ -10,14 +11,18 @@ import dataclasses
 import re
 from functools import cached_property
 
+from nhilint.severity import Severity
+
 DEFAULT_OWNER_KEYS = ("owner", "Owner", "team", "Team")
 
 #: Name tokens that suggest an automation principal (nhi-catalog.md §4).  A boost, never sole
 #: evidence when something stronger (a login profile, a SAML-only trust) says otherwise.
+#: Alternatives, tried in order; one pattern per theme so that ``nhilint init`` can list them.
 DEFAULT_AUTOMATION_PATTERNS = (
-    r"ci|cd|cicd|pipeline|deploy(er)?|release|build|bot|robot|automation|svc|service"
-    r"|terraform|tf|pulumi|github|gha|gitlab|jenkins|circleci|argo(cd)?|flux|runner|agent"
-    r"|worker|job|cron|scheduler|sync|scim|provision(er)?|integration|etl|backup|scanner",
+    r"ci|cd|cicd|pipeline|deploy(er)?|release|build",
+    r"bot|robot|automation|svc|service",
+    r"terraform|tf|pulumi|github|gha|gitlab|jenkins|circleci|argo(cd)?|flux|runner|agent",
+    r"worker|job|cron|scheduler|sync|scim|provision(er)?|integration|etl|backup|scanner",
 )
 
 
@@ -25,6 +30,14 @@ DEFAULT_AUTOMATION_PATTERNS = (
 class Settings:
     owner_keys: tuple[str, ...] = DEFAULT_OWNER_KEYS
     automation_patterns: tuple[str, ...] = DEFAULT_AUTOMATION_PATTERNS
+    #: ``(rule id, severity)`` pairs, ids sorted and unique: the severity findings of the rule get
+    severity_overrides: tuple[tuple[str, Severity], ...] = ()
+    #: a suppression (inline comment or config entry) without a reason is an error
+    require_suppression_reason: bool = False
+
+    def severity_of(self, rule_id: str, severity: Severity) -> Severity:
+        """The severity a finding of ``rule_id`` gets: its override, else ``severity``."""
+        return dict(self.severity_overrides).get(rule_id, severity)
 
     @cached_property
     def _automation_re(self) -> re.Pattern[str]:
