@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from nhilint import __version__
+from nhilint import __version__, baseline
 from nhilint.atomic import write_atomically
+from nhilint.baseline import BaselineError
 from nhilint.config import Config, ConfigError, discover, load
 from nhilint.engine import Options, RuleError, collect_rules, scan, select_rules
 from nhilint.integrations.checkov import CHECKS_DIR
@@ -20,7 +22,8 @@ from nhilint.result import ScanResult
 from nhilint.rule import Severity
 from nhilint.starter import StarterError, write_starter
 
-COMMANDS = ("check", "rules", "rule", "checkov-checks-dir", "init")
+COMMANDS = ("check", "rules", "rule", "checkov-checks-dir", "init", "baseline")
+DEFAULT_BASELINE = ".nhilint-baseline.json"
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -53,6 +56,28 @@ def _check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     check.add_argument(
         "--strict", action="store_true", help="exit 2 when an input could not be read"
     )
+    check.add_argument(
+        "--baseline", type=Path, metavar="FILE",
+        help="hide the findings this baseline holds (see 'nhilint baseline'); list the fixed",
+    )
+    check.add_argument(
+        "--show-suppressed", action="store_true",
+        help="list the findings hidden by suppressions and the baseline (always counted)",
+    )
+
+
+def _baseline_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    baseline = commands.add_parser(
+        "baseline", help="write the current findings as a baseline for 'check --baseline'"
+    )
+    baseline.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH")
+    baseline.add_argument(
+        "-o", "--output", type=Path, default=Path(DEFAULT_BASELINE), metavar="FILE",
+        help=f"the baseline file to write (default: {DEFAULT_BASELINE})",
+    )
+    baseline.add_argument("--config", type=Path, help="config file (as for check)")
+    baseline.add_argument("--select", type=_csv, default=[], help="only these rules (ids, names)")
+    baseline.add_argument("--ignore", type=_csv, default=[], help="skip these rules (ids, names)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -63,6 +88,7 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"nhilint {__version__}")
     commands = top.add_subparsers(dest="command", required=True)
     _check_parser(commands)
+    _baseline_parser(commands)
     commands.add_parser("rules", help="list the rules")
     one = commands.add_parser("rule", help="show one rule's documentation")
     one.add_argument("id")
@@ -93,8 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if ns.command == "init":
             return _init(ns.dir, ns.force)
+        if ns.command == "baseline":
+            return _write_baseline(ns)
         return _check(ns)
-    except (RuleError, ConfigError) as exc:
+    except (RuleError, ConfigError, BaselineError) as exc:
         print(f"nhilint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
 
@@ -105,13 +133,12 @@ def _check(ns: argparse.Namespace) -> int:
         print(f"nhilint: error: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return EXIT_ERROR
     config = _config(ns)
-    options = Options(
-        select=tuple(ns.select) or config.select,
-        ignore=tuple(ns.ignore) or config.ignore,
-        settings=config.settings,
-    )
+    known = baseline.load(ns.baseline) if ns.baseline is not None else None
     fail_on: Severity = ns.fail_on if ns.fail_on is not None else _config_severity(config)
-    result = scan(ns.paths, options)
+    result = scan(ns.paths, _options(ns, config, known))
+    if result.errors:
+        return _errors(result)
+    result = dataclasses.replace(result, show_suppressed=ns.show_suppressed)
     report = RENDERERS[ns.format](result)
     if ns.output is None:
         sys.stdout.write(report)
@@ -128,6 +155,44 @@ def _check(ns: argparse.Namespace) -> int:
     if ns.strict and unread:
         return EXIT_ERROR
     return exit_code(result, fail_on, ns.strict)
+
+
+def _options(
+    ns: argparse.Namespace, config: Config, known: baseline.Baseline | None = None
+) -> Options:
+    return Options(
+        select=tuple(ns.select) or config.select,
+        ignore=tuple(ns.ignore) or config.ignore,
+        settings=config.settings,
+        suppress=config.suppress,
+        baseline=known,
+    )
+
+
+def _errors(result: ScanResult) -> int:
+    """Suppressions that cannot be used: each on one line, nothing written, exit 2."""
+    for error in result.errors:
+        print(f"nhilint: error: {error.path}:{error.line}: {error.message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _write_baseline(ns: argparse.Namespace) -> int:
+    missing = [str(p) for p in ns.paths if not p.exists()]
+    if missing:
+        print(f"nhilint: error: no such file or directory: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_ERROR
+    result = scan(ns.paths, _options(ns, _config(ns)))
+    if result.errors:
+        return _errors(result)
+    try:
+        write_atomically(ns.output, baseline.render(result.findings, ns.output))
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        print(f"nhilint: error: cannot write baseline to {ns.output}: {reason}", file=sys.stderr)
+        return EXIT_ERROR
+    hidden = f" ({len(result.suppressed)} suppressed left out)" if result.suppressed else ""
+    print(f"nhilint: wrote {len(result.findings)} finding(s) to {ns.output}{hidden}")
+    return EXIT_OK
 
 
 def unscanned(paths: Sequence[Path]) -> list[Path]:

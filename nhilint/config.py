@@ -37,6 +37,7 @@ from nhilint.registry import collect
 from nhilint.rule import Rule
 from nhilint.settings import DEFAULT_AUTOMATION_PATTERNS, DEFAULT_OWNER_KEYS, Settings
 from nhilint.severity import Severity
+from nhilint.suppress import AddressSuppression
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -61,17 +62,6 @@ _SHOWN = 60  # characters of a wrong value quoted in an error
 
 class ConfigError(ValueError):
     """The configuration cannot be used; the message names the file and the key."""
-
-
-@dataclasses.dataclass(frozen=True)
-class AddressSuppression:
-    """``[[suppress]]``: findings of ``rules`` on the resource ``address`` are accepted."""
-
-    address: str
-    rules: tuple[str, ...]
-    reason: str
-    #: where it was written: ``.nhilint.toml: suppress[1]``
-    source: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,11 +113,28 @@ def load(path: Path | None) -> Config:
     shown = _shown_path(path)
     data = _read(path)
     if path.name != "pyproject.toml":
-        return _config(data, shown)
+        return _located(_config(data, shown), path)
     table = _tool(data, path).get("nhilint", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{shown}: tool.nhilint: must be a table, got {_toml(table)}")
-    return _config(table, shown)
+    return _located(_config(table, shown), path)
+
+
+_SUPPRESS_HEADER = re.compile(r"^\s*\[\[\s*(?:tool\s*\.\s*nhilint\s*\.\s*)?suppress\s*\]\]")
+
+
+def _located(config: Config, path: Path) -> Config:
+    """Each ``[[suppress]]`` entry with the line of its header (TOML readers give no lines),
+    so that an entry that suppresses nothing is reported where it is written."""
+    if not config.suppress:
+        return config
+    text = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    lines = [n for n, line in enumerate(text, 1) if _SUPPRESS_HEADER.match(line)]
+    located = tuple(
+        dataclasses.replace(entry, path=config.source, line=lines[n] if n < len(lines) else 1)
+        for n, entry in enumerate(config.suppress)
+    )
+    return dataclasses.replace(config, suppress=located)
 
 
 def _shown_path(path: Path) -> str:

@@ -2,8 +2,10 @@
 
 Per module: the parser gives a :class:`~nhilint.model.Model`, the identity adapters a merged
 :class:`~nhilint.identity.graph.Graph`, each rule a stream of hits over one
-:class:`~nhilint.rule.RuleContext`; hits become findings (message, fingerprint), then pass the
-gate where suppressions and the baseline will apply.
+:class:`~nhilint.rule.RuleContext`; hits become findings (message, fingerprint, severity after
+the config's overrides).  Then, over the whole scan, the gate: inline suppressions, config
+suppressions by address and the baseline hide what they name (kept as suppressed, never
+dropped), and only then are findings limited to the files named on the command line.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
+from nhilint import suppress
+from nhilint.baseline import Baseline, Entry, match
 from nhilint.identity import build_graph
 from nhilint.identity.graph import Graph
 from nhilint.model import Diagnostic, Model, ModuleCall
@@ -35,55 +40,131 @@ class Options:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     settings: Settings = dataclasses.field(default_factory=Settings)
+    #: config entries suppressing findings by resource address
+    suppress: tuple[suppress.AddressSuppression, ...] = ()
+    baseline: Baseline | None = None
 
 
 @dataclasses.dataclass(frozen=True)
 class ModuleScan:
-    """What one module gave: its graph, findings and diagnostics."""
+    """What one module gave: its graph, findings, diagnostics and ignore directives."""
 
     path: str
     graph: Graph
     findings: tuple[Finding, ...]
     diagnostics: tuple[Diagnostic, ...]
+    directives: tuple[suppress.Directive, ...] = ()
+    #: directives that cannot be used (unknown rule id, malformed): errors
+    errors: tuple[Diagnostic, ...] = ()
 
 
 def scan(paths: Sequence[Path], options: Options) -> ScanResult:
-    rules = select(collect(), options.select, options.ignore)
+    known = collect()
+    rules = select(known, options.select, options.ignore)
+    names = {r.id: r.name for r in known}
     keep = _scope(paths)
-    findings: list[Finding] = []
+    found: list[Finding] = []
+    directives: list[suppress.Directive] = []
     diagnostics: list[Diagnostic] = []
+    errors: list[Diagnostic] = []
     graphs: list[tuple[str, Graph]] = []
+    analysed: list[Path] = []
     files = resources = principals = 0
     calls = {}
     for unit in discover(paths).units:
-        done, model_files, model_resources, model_calls = _scan_unit(unit, rules, options)
+        done, model_files, model_resources, model_calls = _scan_unit(unit, rules, options, names)
         calls[unit.path] = model_calls
         files += model_files
         resources += model_resources
         principals += len(done.graph.principals)
         graphs.append((done.path, done.graph))
-        findings += (f for f in done.findings if keep(f.span.path))
+        analysed.append(unit.path)
+        found += done.findings
+        directives += done.directives
+        errors += (e for e in done.errors if keep(e.path))
         diagnostics += (d for d in done.diagnostics if keep(d.path))
+    gated = _gate(found, directives, analysed, rules, options)
     return ScanResult(
-        findings=tuple(sorted(findings, key=_order)),
-        diagnostics=tuple(diagnostics),
+        findings=tuple(sorted((f for f in gated.findings if keep(f.span.path)), key=_order)),
+        diagnostics=tuple(diagnostics) + _unused(gated.unused, options, paths, keep),
         rules=rules,
         files=files,
         resources=resources,
         principals=principals,
         graphs=tuple(graphs),
         roles=tuple((os.path.relpath(d), r) for d, r in sorted(module_roles(calls).items())),
+        suppressed=tuple(sorted(
+            (s for s in gated.suppressed if keep(s.finding.span.path)),
+            key=lambda s: _order(s.finding),
+        )),
+        fixed=tuple(e for e in gated.fixed if keep(_from_cwd(e, options.baseline))),
+        baseline=options.baseline.path if options.baseline is not None else "",
+        errors=tuple(errors),
     )
 
 
+class _Gated(NamedTuple):
+    findings: tuple[Finding, ...]
+    suppressed: tuple[suppress.Suppressed, ...]
+    unused: tuple[Diagnostic, ...]
+    fixed: tuple[Entry, ...]
+
+
+def _gate(
+    found: Sequence[Finding],
+    directives: Sequence[suppress.Directive],
+    analysed: Sequence[Path],
+    rules: Sequence[Rule],
+    options: Options,
+) -> _Gated:
+    """Suppressions, then the baseline, over every finding of the analysed modules (before
+    the named-files limit, so that a baseline entry of a file not named is not "fixed")."""
+    outcome = suppress.apply(found, directives, options.suppress, {r.id for r in rules})
+    if options.baseline is None:
+        return _Gated(outcome.findings, outcome.suppressed, outcome.unused, ())
+    split = match(outcome.findings, options.baseline, [str(d) for d in analysed])
+    why = suppress.Suppression("baseline", "in the baseline", options.baseline.path)
+    known = tuple(suppress.Suppressed(f, why) for f in split.known)
+    return _Gated(split.new, outcome.suppressed + known, outcome.unused, split.fixed)
+
+
+def _unused(
+    unused: Sequence[Diagnostic],
+    options: Options,
+    paths: Sequence[Path],
+    keep: Callable[[str], bool],
+) -> tuple[Diagnostic, ...]:
+    """The NHI902 diagnostics to show: inline ones in the files in scope; config entries'
+    only when whole directories were scanned (a pre-commit run names a few files, and an
+    entry about a resource elsewhere is not unused)."""
+    config = {s.path for s in options.suppress}
+    named_files = any(p.is_file() for p in paths)
+    return tuple(
+        d for d in unused
+        if (d.path in config and not named_files) or (d.path not in config and keep(d.path))
+    )
+
+
+def _from_cwd(entry: Entry, baseline: Baseline | None) -> str:
+    """A baseline entry's file, relative to the working directory like finding paths."""
+    root = baseline.root if baseline is not None else Path.cwd()
+    return os.path.relpath(root / entry.path)
+
+
 def _scan_unit(
-    unit: SourceUnit, rules: Sequence[Rule], options: Options
+    unit: SourceUnit, rules: Sequence[Rule], options: Options, names: Mapping[str, str]
 ) -> tuple[ModuleScan, int, int, tuple[ModuleCall, ...]]:
     """One unit parsed and analysed; its model (and the syntax trees that lazily evaluated
     values keep) is freed when this returns, before the next unit is parsed."""
     model = PARSERS[unit.kind].parse(unit.path)
     done = analyse(model, unit.path, rules, options.settings)
-    done = dataclasses.replace(done, diagnostics=model.diagnostics + done.diagnostics)
+    inline, errors = suppress.directives(
+        model.comments, names, options.settings.require_suppression_reason
+    )
+    done = dataclasses.replace(
+        done, diagnostics=model.diagnostics + done.diagnostics,
+        directives=tuple(inline), errors=tuple(errors),
+    )
     return done, len(model.files), len(model.resources), model.module_calls
 
 
@@ -107,27 +188,26 @@ def analyse(model: Model, directory: Path, rules: Sequence[Rule], settings: Sett
     try:
         graph = build_graph(model, settings)
         context = RuleContext(graph, model, settings)
-        found = [finding(r, hit) for r in rules for hit in r.check(context)]
-        return ModuleScan(shown, graph, gate(found, model), ())
+        found = [finding(r, hit, settings) for r in rules for hit in r.check(context)]
+        return ModuleScan(shown, graph, tuple(found), ())
     except Exception as exc:  # one module's failure must not end the scan
         message = f"internal error while analysing this module: {type(exc).__name__}: {exc}"
         return ModuleScan(shown, Graph(), (), (Diagnostic("NHI900", shown, 1, message),))
 
 
-def gate(findings: list[Finding], model: Model) -> tuple[Finding, ...]:
-    """Where suppressions (inline comments in ``model.comments``, addresses in config) and the
-    baseline apply, per module, before findings leave the engine.  None exist yet: every
-    finding passes."""
-    return tuple(findings)
+def finding(rule: Rule, hit: Hit, settings: Settings | None = None) -> Finding:
+    """A hit with its rule's metadata; its severity is the config's override when there is one.
 
-
-def finding(rule: Rule, hit: Hit) -> Finding:
+    The fingerprint hashes what the finding is about (rule, resource, the rule's key, the
+    principal): no line, no file name, no wording, so it survives moves and rewording.
+    """
     resources = dict.fromkeys([hit.resource, *(e.resource for e in hit.evidence), *hit.chain])
     identity = "\0".join((rule.id, hit.resource, hit.key, hit.principal))
+    severity = hit.severity if hit.severity is not None else rule.severity
     return Finding(
         rule=rule.id,
         name=rule.name,
-        severity=hit.severity if hit.severity is not None else rule.severity,
+        severity=(settings or Settings()).severity_of(rule.id, severity),
         message=rule.message(hit),
         span=hit.span,
         resource=hit.resource,

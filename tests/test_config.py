@@ -148,11 +148,11 @@ def test_every_key_is_read(here: Path) -> None:
         suppress=(
             AddressSuppression(
                 "aws_iam_user.ci", ("NHI001", "NHI004"), "rotated nightly by the vault job",
-                ".nhilint.toml: suppress[1]",
+                ".nhilint.toml: suppress[1]", ".nhilint.toml", 9,
             ),
             AddressSuppression(
                 'module.bots["a"].aws_iam_user.bot', ("NHI002",), "owned by the platform team",
-                ".nhilint.toml: suppress[2]",
+                ".nhilint.toml: suppress[2]", ".nhilint.toml", 14,
             ),
         ),
     )
@@ -184,7 +184,9 @@ def test_pyproject_table(here: Path) -> None:
     assert config.fail_on == "low"
     assert config.severity_overrides == (("NHI002", Severity.INFO),)
     assert config.suppress == (
-        AddressSuppression("aws_iam_role.r", ("NHI003",), "", "pyproject.toml: suppress[1]"),
+        AddressSuppression(
+            "aws_iam_role.r", ("NHI003",), "", "pyproject.toml: suppress[1]", "pyproject.toml", 8
+        ),
     )
     assert load(write(here, '[project]\nname = "x"\n', "pyproject.toml")) == Config(
         source="pyproject.toml"
@@ -410,7 +412,7 @@ def test_readme_config_is_valid_and_means_what_it_shows(here: Path) -> None:
         suppress=(AddressSuppression(
             "aws_iam_user.legacy_ci", ("NHI001", "NHI002"),
             "decommissioned in PLAT-142; its key is already revoked",
-            ".nhilint.toml: suppress[1]",
+            ".nhilint.toml: suppress[1]", ".nhilint.toml", 11,
         ),),
     ))
     keys = re.findall(r"^\[*([a-z-]+)\]*(?: =|$)", readme_block("Configuration", "toml"), re.M)

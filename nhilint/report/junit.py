@@ -26,6 +26,7 @@ from nhilint.report.fixes import fix_for
 from nhilint.report.levels import is_error
 from nhilint.result import ScanResult
 from nhilint.rule import Finding, Rule
+from nhilint.suppress import Suppressed
 
 #: what XML 1.0 cannot hold: control characters other than tab, LF and CR, surrogates, …
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -39,6 +40,9 @@ def render(result: ScanResult) -> str:
             _finding(suite, finding, result.rule(finding.rule))
         for diagnostic in diagnostics:
             _diagnostic(suite, diagnostic)
+    if result.show_suppressed:
+        for hidden in result.suppressed:
+            _skipped(_suite(root, hidden.finding.span.path), hidden)
     if not len(root):
         ET.SubElement(ET.SubElement(root, "testsuite", name="nhilint"), "testcase",
                       name="no findings", classname="nhilint")
@@ -66,6 +70,20 @@ def _finding(suite: ET.Element, finding: Finding, rule: Rule | None) -> None:
         case, "failure", message=_text(finding.message), type=finding.severity.label
     )
     failure.text = _text("\n".join(_details(finding, rule)))
+
+
+def _suite(root: ET.Element, path: str) -> ET.Element:
+    """The suite of ``path``, made when the file has only suppressed findings."""
+    name = _text(path)
+    found = next((s for s in root if s.get("name") == name), None)
+    return found if found is not None else ET.SubElement(root, "testsuite", name=name)
+
+
+def _skipped(suite: ET.Element, hidden: Suppressed) -> None:
+    finding, why = hidden.finding, hidden.suppression
+    case = _case(suite, f"{finding.rule} {finding.resource}", finding.span.path)
+    reason = f": {why.reason}" if why.reason else ""
+    ET.SubElement(case, "skipped", message=_text(f"suppressed ({why.kind} {why.source}){reason}"))
 
 
 def _details(finding: Finding, rule: Rule | None) -> Iterable[str]:
@@ -98,6 +116,7 @@ def _count(element: ET.Element) -> None:
     element.set("tests", str(len(cases)))
     element.set("failures", str(sum(c.find("failure") is not None for c in cases)))
     element.set("errors", str(sum(c.find("error") is not None for c in cases)))
+    element.set("skipped", str(sum(c.find("skipped") is not None for c in cases)))
 
 
 def _where(path: str, line: int | None) -> str:

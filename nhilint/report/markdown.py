@@ -41,7 +41,36 @@ def render(result: ScanResult) -> str:
         parts += [f"{len(sections) - shown} more finding(s) not shown; run nhilint for all.", ""]
     if result.diagnostics:
         parts += ["### Problems reading the input", "", *map(_diagnostic, result.diagnostics), ""]
+    parts += _hidden(result)
     return "\n".join(parts)
+
+
+def _hidden(result: ScanResult) -> Iterator[str]:
+    """The suppressed count (and list, when asked for) and what the baseline says is fixed."""
+    if result.suppressed:
+        kinds = ", ".join(f"{n} {k}" for k, n in result.suppressed_counts().items() if n)
+        yield f"{len(result.suppressed)} finding(s) suppressed ({kinds})."
+        yield ""
+    if result.show_suppressed and result.suppressed:
+        yield "<details><summary>Suppressed findings</summary>"
+        yield ""
+        for hidden in result.suppressed:
+            found, why = hidden.finding, hidden.suppression
+            line = f":{found.span.line}" if found.span.line is not None else ""
+            reason = f": {cell(why.reason)}" if why.reason else ""
+            yield (
+                f"- {cell(found.rule)} {cell(found.resource)} at "
+                f"{cell(found.span.path + line)}, {why.kind} {cell(why.source)}{reason}"
+            )
+        yield ""
+        yield "</details>"
+        yield ""
+    if result.baseline and result.fixed:
+        yield f"Fixed since the baseline ({cell(result.baseline)}):"
+        yield ""
+        for entry in result.fixed:
+            yield f"- {cell(entry.rule)} {cell(entry.resource)} ({cell(entry.path)})"
+        yield ""
 
 
 def _table(result: ScanResult) -> Iterator[str]:

@@ -6,7 +6,9 @@ rule's documentation as help and a ``security-severity`` GitHub ranks alerts by.
 is a result at its file and lines, its evidence chain as related locations and its fingerprint
 as ``partialFingerprints`` (stable across line moves, so alerts survive edits).  Problems
 reading an input are tool execution notifications; an input that could not be read (NHI900)
-makes the invocation unsuccessful.
+makes the invocation unsuccessful.  Suppressed findings are results too, with a SARIF
+``suppressions`` entry (``inSource`` for a comment, ``external`` for a config entry or the
+baseline, the reason as justification), so viewers show them as dismissed, not as fixed.
 
 Paths are relative to the working directory and are given relative to ``%SRCROOT%`` (the
 checkout, where CI runs nhilint), with POSIX separators; an absolute path becomes a ``file:``
@@ -25,6 +27,7 @@ from nhilint.model import Diagnostic, Span
 from nhilint.report.levels import flat, is_error, level
 from nhilint.result import ScanResult
 from nhilint.rule import Evidence, Finding, Rule, Severity
+from nhilint.suppress import Suppressed
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -47,7 +50,8 @@ def as_dict(result: ScanResult) -> Json:
     run: Json = {
         "tool": {"driver": _driver(result.rules)},
         "invocations": [_invocation(result.diagnostics)],
-        "results": [_result(f, index.get(f.rule)) for f in result.findings],
+        "results": [_result(f, index.get(f.rule)) for f in result.findings]
+        + [_suppressed(s, index.get(s.finding.rule)) for s in result.suppressed],
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
@@ -110,6 +114,18 @@ def _result(finding: Finding, rule_index: int | None) -> Json:
     if finding.evidence:
         found["relatedLocations"] = [_related(i, e) for i, e in enumerate(finding.evidence)]
     return found
+
+
+def _suppressed(hidden: Suppressed, rule_index: int | None) -> Json:
+    why = hidden.suppression
+    entry: Json = {
+        "kind": "inSource" if why.kind == "inline" else "external",
+        "status": "accepted",
+        "justification": why.reason or f"suppressed ({why.kind}: {why.source})",
+    }
+    if why.kind != "baseline":
+        entry["properties"] = {"source": why.source}
+    return _result(hidden.finding, rule_index) | {"suppressions": [entry]}
 
 
 def _related(number: int, evidence: Evidence) -> Json:

@@ -17,7 +17,9 @@ from nhilint.report.fixes import fix_for, fix_hint
 from nhilint.result import ScanResult
 from nhilint.rule import Evidence, Finding
 
-__all__ = ["LONGEST", "Group", "fix_hint", "groups", "one_line", "read_line", "render"]
+__all__ = [
+    "LONGEST", "Group", "fix_hint", "groups", "one_line", "read_line", "render", "suppressed_note",
+]
 
 LineReader = Callable[[str, int], str]
 #: the longest message, evidence detail or code line shown, in characters
@@ -72,8 +74,31 @@ def render(result: ScanResult, read: LineReader = read_line) -> str:
     lines += [
         f"{_where(d.path, d.line)}: {d.code} {one_line(d.message)}" for d in result.diagnostics
     ]
+    lines += _hidden(result)
     lines.append(_summary(result))
     return "\n".join(lines) + "\n"
+
+
+def _hidden(result: ScanResult) -> Iterator[str]:
+    """The suppressed findings (when asked for) and what the baseline says is fixed."""
+    if result.show_suppressed and result.suppressed:
+        yield "suppressed:"
+        for hidden in result.suppressed:
+            why = hidden.suppression
+            where = f"{why.kind} {why.source}" + (f": {one_line(why.reason)}" if why.reason else "")
+            yield f"  {hidden.finding.span.path}:{_finding(hidden.finding)} [{where}]"
+    if result.baseline:
+        yield f"baseline {result.baseline}: {len(result.fixed)} of its finding(s) fixed"
+        for entry in result.fixed:
+            yield f"  fixed: {entry.rule} {entry.resource} ({entry.path})"
+
+
+def suppressed_note(result: ScanResult) -> str:
+    """``2 suppressed (1 inline, 1 baseline)``, or ``""`` when nothing was."""
+    if not result.suppressed:
+        return ""
+    kinds = ", ".join(f"{n} {kind}" for kind, n in result.suppressed_counts().items() if n)
+    return f"{len(result.suppressed)} suppressed ({kinds})"
 
 
 def _group(group: Group, result: ScanResult, read: LineReader) -> Iterator[str]:
@@ -105,10 +130,13 @@ def _where(path: str, line: int | None) -> str:
 def _summary(result: ScanResult) -> str:
     counts = ", ".join(f"{n} {s}" for s, n in result.counts().items() if n)
     by_rule = ", ".join(f"{rule} {n}" for rule, n in _by_rule(result.findings))
+    hidden = suppressed_note(result)
+    if hidden and not result.show_suppressed:
+        hidden += "; --show-suppressed lists them"
     return (
         f"{len(result.findings)} finding(s){' (' + counts + ')' if counts else ''} in "
         f"{result.files} file(s), {result.resources} resource(s), {result.principals} "
-        f"principal(s){': ' + by_rule if by_rule else ''}"
+        f"principal(s){': ' + by_rule if by_rule else ''}{'; ' + hidden if hidden else ''}"
     )
 
 
