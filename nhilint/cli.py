@@ -7,6 +7,7 @@ import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from nhilint import __version__, baseline
 from nhilint.atomic import write_atomically
@@ -27,6 +28,13 @@ DEFAULT_BASELINE = ".nhilint-baseline.json"
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors on one line (``nhilint: error: …``) and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"nhilint: error: {message} (see '{self.prog} --help')\n")
+
+
 def _csv(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
@@ -38,7 +46,7 @@ def _severity(value: str) -> Severity:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _check_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     check = commands.add_parser("check", help="scan Terraform for risky automation principals")
     check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH")
     check.add_argument("--format", choices=sorted(RENDERERS), default="text")
@@ -66,7 +74,7 @@ def _check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     )
 
 
-def _baseline_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _baseline_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     baseline = commands.add_parser(
         "baseline", help="write the current findings as a baseline for 'check --baseline'"
     )
@@ -81,12 +89,12 @@ def _baseline_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="nhilint",
         description="Find automation identities that can change who has access.",
     )
     top.add_argument("--version", action="version", version=f"nhilint {__version__}")
-    commands = top.add_subparsers(dest="command", required=True)
+    commands = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _check_parser(commands)
     _baseline_parser(commands)
     commands.add_parser("rules", help="list the rules")

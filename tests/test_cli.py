@@ -297,3 +297,19 @@ def test_a_named_tfvars_file_of_a_module_is_read(
     (tmp_path / "main.tf").write_text('variable "name" {\n  type = string\n}\n')
     assert main(["check", "terraform.tfvars", "--strict"]) == 0
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (["check", ".", "--format", "xml"], "nhilint: error: argument --format: invalid choice: 'xml'"),
+    (["check", "--fail-on", "severe"], "nhilint: error: argument --fail-on: unknown severity"),
+    (["check", "--no-such-option"], "nhilint: error: unrecognized arguments: --no-such-option"),
+])
+def test_a_usage_error_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], error: str
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(args)
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2
+    assert err.startswith(error) and err.count("\n") == 1
+    assert err.rstrip().endswith("--help')")

@@ -3,7 +3,9 @@
 checkov hands a check one resource: the file that declares it and its address.  The answer
 comes from nhilint's engine run on that file's whole module directory, since a principal, its
 key and its policy are often in three files.  Each directory is scanned once in a process, with
-the configuration ``nhilint check`` would use there (found from the working directory).
+the configuration ``nhilint check`` would use on it (the nearest to that directory, else to the
+working directory: :func:`nhilint.config.discover`), its inline and config suppressions
+applied as ``nhilint check`` applies them.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from nhilint.config import find, load
+from nhilint.config import discover, find, load
 from nhilint.engine import Options, collect_rules, scan, select_rules
 from nhilint.parsers.registry import detect
 from nhilint.rule import Finding, Rule
@@ -30,14 +32,19 @@ Index = Mapping[tuple[str, str], tuple[Finding, ...]]
 
 
 @functools.cache
-def options() -> Options:
-    """The options ``nhilint check`` would take from the configuration in the working directory."""
-    config = load(find(Path.cwd()))
-    return Options(select=config.select, ignore=config.ignore, settings=config.settings)
+def options(directory: str | None = None) -> Options:
+    """The options ``nhilint check DIRECTORY`` would take from its configuration (``None``:
+    the working directory's)."""
+    config = load(discover([Path(directory)]) if directory else find(Path.cwd()))
+    return Options(
+        select=config.select, ignore=config.ignore, settings=config.settings,
+        suppress=config.suppress,
+    )
 
 
 def rules() -> tuple[Rule, ...]:
-    """The rules the configuration selects."""
+    """The rules the working directory's configuration selects (checkov registers a check per
+    rule before it hands over any resource)."""
     return select_rules(collect_rules(), options().select, options().ignore)
 
 
@@ -61,7 +68,7 @@ def module_findings(directory: str) -> Index:
     if not files:
         return {}
     index: dict[tuple[str, str], list[Finding]] = {}
-    for found in scan(files, options()).findings:
+    for found in scan(files, options(directory)).findings:
         index.setdefault((os.path.abspath(found.span.path), found.resource), []).append(found)
     return {key: tuple(value) for key, value in index.items()}
 
