@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from integration_helpers import EXAMPLE, copy_source, run
+from integration_helpers import EXAMPLE, clean_env, copy_source, readme_block, run
 
 from nhilint.integrations.lookup import local_address
 
@@ -142,3 +142,15 @@ def test_each_module_instance_is_reported(checkov_bin: Path, tmp_path: Path) -> 
     instances = {r["resource"].split(".aws_")[0] for r in results if r["outcome"] == "failed"}
     assert instances == {'module.ci["prod"]', 'module.ci["test"]'}
     assert failed(results, local=True) == nhilint_findings(root, tmp_path)
+
+
+def test_the_readme_command_runs_the_nhilint_checks(checkov_bin: Path, tmp_path: Path) -> None:
+    """The README's ``checkov`` line as a user types it (its ``pip install`` line is what
+    ``checkov_bin`` did, from this checkout instead of the release tag)."""
+    install, command = readme_block("checkov", "sh").strip().splitlines()
+    assert install.startswith("pip install checkov ") and "nhilint @ git+https://" in install
+    target = copy_example(tmp_path / "aws-ci")
+    path = f"{checkov_bin}{os.pathsep}{os.environ.get('PATH', '')}"
+    done = run(["bash", "-c", f"{command} --skip-download --compact"], target, clean_env(PATH=path))
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "CKV_NHI_NHI001" in done.stdout and "FAILED for resource: aws_iam_user.ci" in done.stdout
