@@ -29,7 +29,7 @@ Expiry = str | Unknown | None
 
 PrincipalKind = Literal[
     "user", "role", "group", "service-account", "application", "service-principal",
-    "managed-identity", "kubernetes-service-account", "app-role", "bot",
+    "managed-identity", "kubernetes-service-account", "app-role", "bot", "ai-agent",
 ]
 CredentialKind = Literal[
     "access-key", "service-credential", "console-password", "client-secret", "certificate",
@@ -151,6 +151,9 @@ class Access:
     conditions: tuple[Condition, ...] = ()
     expiry: Expiry = None
     undecided: tuple[Undecided, ...] = ()
+    #: request-time controls that narrowed or removed identity-altering permissions of this
+    #: entry (a permissions boundary, a passed-to-service condition), in words for evidence
+    credited: tuple[str, ...] = ()
 
     @property
     def narrowed(self) -> bool:
@@ -211,6 +214,8 @@ class Credential:
     persistent: bool
     rotated: bool = False
     expiry: Expiry = None
+    #: the secret is written to the deployment's state in plain text (no encryption key given)
+    exposed_in_state: bool = False
 
 
 class TrustKind(enum.Enum):
@@ -337,6 +342,18 @@ class Attachment:
 
 
 @dataclasses.dataclass(frozen=True)
+class Escalation:
+    """``principal`` holds every permission of a known privilege-escalation ``method``
+    (``steps``: each permission of the combination with the grant that gives it), as the
+    platform adapter matched it against the platform's own escalation data."""
+
+    principal: PrincipalId
+    method: str
+    steps: tuple[tuple[str, Provenance], ...]
+    description: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
 class Graph:
     """Everything the adapters found in one module, with per-principal indexes built once."""
 
@@ -347,6 +364,7 @@ class Graph:
     policies: tuple[Policy, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     pending: tuple[Pending, ...] = ()
+    escalations: tuple[Escalation, ...] = ()
 
     @classmethod
     def merge(cls, parts: Iterable[Graph]) -> Graph:
@@ -381,6 +399,13 @@ class Graph:
 
     def pending_of(self, principal: Principal) -> tuple[Pending, ...]:
         return self._pending.get(principal.id, ())
+
+    @cached_property
+    def _escalations(self) -> Mapping[PrincipalId, tuple[Escalation, ...]]:
+        return _index(self.escalations, lambda e: e.principal)
+
+    def escalations_of(self, principal: Principal) -> tuple[Escalation, ...]:
+        return self._escalations.get(principal.id, ())
 
 
 K = TypeVar("K")
