@@ -13,9 +13,10 @@ import pytest
 from nhilint.cli import main
 
 EXAMPLE = "examples/aws-ci"
-#: what the README promises for the example: the CI user on main.tf line 8 (core rules) and
-#: the inline policy that makes it an identity administrator (NHI011)
+#: what the README promises for the example: the CI user on main.tf line 8 (core rules, its
+#: escalation path) and the inline policy that makes it an identity administrator (NHI011)
 EXAMPLE_FINDINGS = {
+    ("examples/aws-ci/main.tf", 8, "NHI015"),
     ("examples/aws-ci/main.tf", 8, "NHI001"),
     ("examples/aws-ci/main.tf", 8, "NHI002"),
     ("examples/aws-ci/main.tf", 8, "NHI003"),
@@ -64,24 +65,26 @@ def test_example_text(in_repo: Path, capsys: pytest.CaptureFixture[str]) -> None
     policy = "    - examples/aws-ci/policy.tf:2 data.aws_iam_policy_document.ci: iam:* on *"
     (chain,) = [i for i, line in enumerate(user) if line.startswith(policy)]
     findings = [line for line in user if line.startswith("  8: ")]
-    assert [line.split()[2] for line in findings] == ["NHI001", "NHI002", "NHI003", "NHI004"]
+    assert [line.split()[2] for line in findings] == [
+        "NHI001", "NHI002", "NHI003", "NHI004", "NHI015"
+    ]
     assert findings[0].startswith(
         "  8: critical NHI001 static-secret: automation principal aws_iam_user.ci"
     )
     assert user.index(findings[0]) > chain
     fixes = [line for line in user if line.startswith("    fix: ")]
-    assert 1 <= len(fixes) == len(set(fixes)) <= 4
+    assert 1 <= len(fixes) == len(set(fixes)) <= 5
     assert policy_tf.splitlines()[:2] == ["examples/aws-ci/policy.tf", "  aws_iam_user_policy.ci"]
     assert summary == (
-        "5 finding(s) (1 critical, 3 high, 1 medium) in 2 file(s), 4 resource(s), "
-        "1 principal(s): NHI001 1, NHI002 1, NHI003 1, NHI004 1, NHI011 1\n"
+        "6 finding(s) (1 critical, 4 high, 1 medium) in 2 file(s), 4 resource(s), "
+        "1 principal(s): NHI001 1, NHI002 1, NHI003 1, NHI004 1, NHI011 1, NHI015 1\n"
     )
 
 
 def test_fail_on_and_select(in_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([EXAMPLE, "--select", "NHI004", "--fail-on", "high"]) == 0
     assert main([EXAMPLE, "--select", "NHI004", "--fail-on", "medium"]) == 1
-    assert main([EXAMPLE, "--ignore", "NHI001,NHI002,NHI003,NHI004,NHI011"]) == 0
+    assert main([EXAMPLE, "--ignore", "NHI0"]) == 0  # every rule but NHI901
     assert main([EXAMPLE, "--select", "static-secret", "--fail-on", "critical"]) == 1
 
 
@@ -272,7 +275,7 @@ def test_only_the_paths_without_terraform_are_named(
 ) -> None:
     code, report = run_json(capsys, EXAMPLE, "docs", f"{EXAMPLE}/main.tf")
     assert code == 1
-    assert len(report["findings"]) == 5  # type: ignore[arg-type]
+    assert len(report["findings"]) == len(EXAMPLE_FINDINGS)  # type: ignore[arg-type]
     assert main([EXAMPLE, "docs", "--strict"]) == 2
     assert capsys.readouterr().err == NOTHING.format("docs")
 
@@ -313,3 +316,12 @@ def test_a_usage_error_is_one_line_and_exit_2(
     assert stopped.value.code == 2
     assert err.startswith(error) and err.count("\n") == 1
     assert err.rstrip().endswith("--help')")
+
+
+def test_the_readme_shows_the_example_s_real_output(
+    in_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (in_repo / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("## What you see\n\n```text\n", 1)[1].split("```", 1)[0]
+    main([EXAMPLE])
+    assert capsys.readouterr().out == shown

@@ -17,6 +17,7 @@ from nhilint.identity.graph import (
     Automation,
     Credential,
     Declaration,
+    Escalation,
     Grant,
     Graph,
     Owner,
@@ -161,3 +162,27 @@ def test_adapters_contribute_to_one_merged_graph() -> None:
     merged = Graph.merge([graph(), part])
     assert len(merged.credentials) == 2 and merged.principals == graph().principals
     assert merged.credentials_of(_principal()) == (_key(),)
+
+
+def test_an_escalation_path_in_any_platform_s_graph_is_nhi015() -> None:
+    """The adapter matched a combination (here a GCP-like one); NHI015 names it and where
+    each permission comes from, through the graph alone."""
+    steps = (
+        ("iam.serviceAccounts.actAs", Provenance("google_project_iam_member.act_as",
+                                                 ("google_project_iam_member.act_as",), _span(9))),
+        ("cloudfunctions.functions.create", Provenance(
+            "google_project_iam_member.functions", ("google_project_iam_member.functions",),
+            _span(14))),
+    )
+    found = judge(graph(escalations=(Escalation(SA, "ActAsThenDeployFunction", steps),)))
+    assert found["NHI015"].message == (
+        "automation principal google_service_account.deployer holds a known "
+        "privilege-escalation combination: ActAsThenDeployFunction "
+        "(iam.serviceAccounts.actAs, cloudfunctions.functions.create)"
+    )
+    assert {(e.resource, e.span.line) for e in found["NHI015"].evidence} >= {
+        ("google_project_iam_member.act_as", 9), ("google_project_iam_member.functions", 14)}
+    human = dataclasses.replace(_principal(), automation=Automation.NO)
+    assert "NHI015" not in judge(graph(
+        principals=(human,), escalations=(Escalation(SA, "ActAsThenDeployFunction", steps),)
+    ))

@@ -47,6 +47,19 @@ MESSAGES = {
         "aws_iam_role_policy_attachment.codebuild attaches AdministratorAccess, which grants "
         "identity-altering actions on every resource (* on *)",
     ),
+    ("NHI015", "one"): (
+        "fixtures/NHI015/split_across_two_policies",
+        "fixtures/NHI015/split_across_two_policies/main.tf", 15,
+        "automation principal aws_iam_role.deploy holds a known privilege-escalation "
+        "combination: PassExistingRoleToNewLambdaThenInvoke (iam:PassRole, "
+        "lambda:CreateFunction, lambda:InvokeFunction)",
+    ),
+    ("NHI015", "many"): (
+        "examples/aws-ci", "examples/aws-ci/main.tf", 8,
+        "automation principal aws_iam_user.ci holds a known privilege-escalation combination: "
+        "AttachRolePolicyThenUpdateAssumeRolePolicy (iam:AttachRolePolicy, "
+        "iam:UpdateAssumeRolePolicy) and 18 more",
+    ),
     ("NHI901", "automation"): (
         "fixtures/NHI901/human_user_without_login_profile",
         "fixtures/NHI901/human_user_without_login_profile/main.tf", 10,

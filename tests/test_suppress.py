@@ -40,7 +40,8 @@ resource "aws_iam_user_policy" "deployer" {{
 }}
 """
 USER_LINE = 6  # the line of resource "aws_iam_user" "deployer"
-CORE = {"NHI001", "NHI002", "NHI003", "NHI004"}
+#: what the deployer gets: the four core rules and its escalation path (iam:*)
+CORE = {"NHI001", "NHI002", "NHI003", "NHI004", "NHI015"}
 
 
 def module(tmp_path: Path, above: str = "", trailing: str = "") -> Path:
@@ -66,7 +67,7 @@ def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
 
 
-def test_without_directives_the_deployer_has_the_four_core_findings(
+def test_without_directives_the_deployer_has_all_its_findings(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, report, _ = check(capsys, module(tmp_path))
@@ -85,7 +86,7 @@ def test_a_directive_on_the_line_above_hides_its_rules_with_the_reason(
 ) -> None:
     code, report, _ = check(capsys, module(tmp_path, above=above))
     assert code == 1  # NHI002 and NHI003 still fail
-    assert rules_of(report["findings"]) == {"NHI002", "NHI003"}
+    assert rules_of(report["findings"]) == {"NHI002", "NHI003", "NHI015"}
     assert rules_of(report["suppressed"]) == {"NHI001", "NHI004"}
     for hidden in report["suppressed"]:
         assert hidden["suppression"] == {
@@ -102,7 +103,7 @@ def test_a_trailing_directive_and_stacked_directives_apply_to_the_resource(
     above = "# nhilint: ignore[NHI001] -- one\n# nhilint: ignore[NHI002] -- two"
     path = module(tmp_path, above=above, trailing="# nhilint: ignore[NHI003] -- three")
     code, report, _ = check(capsys, path)
-    assert rules_of(report["findings"]) == {"NHI004"}
+    assert rules_of(report["findings"]) == {"NHI004", "NHI015"}
     assert {(f["rule"], f["suppression"]["reason"]) for f in report["suppressed"]} == {
         ("NHI001", "one"), ("NHI002", "two"), ("NHI003", "three"),
     }

@@ -20,6 +20,7 @@ FIX_KEYS = (
     "static-secret", "no-owner", "wildcard-scope", "no-expiry-grant", "no-expiry-credential",
     "admin-policy", "admin-policy-managed", "automation-unknown-external",
     "automation-unknown-declared", "owner-unknown", "policy-unknown", "expiry-unknown",
+    "privilege-escalation",
 )
 
 

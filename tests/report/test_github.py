@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from report_samples import HOSTILE, UNREADABLE, UNUSED, finding, result
@@ -31,17 +32,19 @@ def parse(line: str) -> tuple[str, dict[str, str], str]:
 
 
 def test_the_example_annotates_each_finding(
-    in_repo: Path, capsys: pytest.CaptureFixture[str]
+    in_repo: Path, capsys: pytest.CaptureFixture[str], example_report: dict[str, Any]
 ) -> None:
     main(["check", "examples/aws-ci", "--format", "github"])
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 5
+    findings = example_report["findings"]
+    assert len(lines) == len(findings) >= 5
     assert lines[0] == (
         "::error file=examples/aws-ci/main.tf,line=8,endLine=11,title=NHI001 static-secret::"
         "automation principal aws_iam_user.ci can alter identity (iam:* on *) and holds a "
         "static access key aws_iam_access_key.ci"
     )
-    assert [parse(line)[0] for line in lines] == ["error", "error", "error", "warning", "error"]
+    levels = {"critical": "error", "high": "error", "medium": "warning", "low": "notice"}
+    assert [parse(line)[0] for line in lines] == [levels[f["severity"]] for f in findings]
 
 
 @pytest.mark.parametrize(("severity", "command"), [

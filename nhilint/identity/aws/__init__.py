@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from nhilint.identity.aws.actions import load_catalog
 from nhilint.identity.aws.context import GROUP, PLATFORM, ROLE, USER, Context, Who
+from nhilint.identity.aws.escalation import Source, by_principal, escalations
 from nhilint.identity.aws.fixes import FIXES
 from nhilint.identity.aws.grants import Held, attachments, customer_policies, held_policies
 from nhilint.identity.aws.principals import (
@@ -20,16 +21,18 @@ from nhilint.identity.aws.principals import (
     principal_for,
     trusts,
 )
-from nhilint.identity.aws.statement import access, taken_back
+from nhilint.identity.aws.statement import Statement, access, taken_back
 from nhilint.identity.graph import (
     Automation,
     Credential,
+    Escalation,
     Grant,
     Graph,
     Pending,
     Policy,
     Principal,
     PrincipalId,
+    Provenance,
     Reason,
     Trust,
 )
@@ -58,7 +61,18 @@ def build(model: Model, settings: Settings) -> Graph:
         policies=_defined_policies(ctx, held),
         attachments=attachments(held),
         pending=tuple(_pending(held)),
+        escalations=tuple(_escalations(ctx, held)),
     )
+
+
+def _escalations(ctx: Context, held: list[Held]) -> Iterator[Escalation]:
+    """The known escalation combinations each principal holds, across all its policies."""
+    sources = by_principal(
+        (item.principal.id, Source(statement, _where(statement, item.provenance())))
+        for item in held for statement in item.read.statements
+    )
+    for principal, found in sources.items():
+        yield from escalations(principal, found, ctx.catalog)
 
 
 def _principals_named(
@@ -110,6 +124,11 @@ def _grants(held: list[Held]) -> Iterator[Grant]:
             for statement in item.read.statements:
                 if statement.allows:
                     yield Grant(pid, access(statement, statement.altering - denied), provenance)
+
+
+def _where(statement: Statement, held: Provenance) -> Provenance:
+    """How a principal holds one statement, located at the statement (its evidence line)."""
+    return Provenance(statement.written_in or held.holder, held.chain, statement.span)
 
 
 def _pending(held: list[Held]) -> Iterator[Pending]:

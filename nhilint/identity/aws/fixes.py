@@ -42,6 +42,11 @@ FIXES: Mapping[str, str] = MappingProxyType(dict([
     ("policy-unknown",
      "scan the Terraform plan (terraform show -json), where the policy is known, or write "
      "the policy in the scanned code"),
+    ("privilege-escalation",
+     "take away one permission of each combination (the one the automation does not need), "
+     "or bound it: iam:PassRole to the roles and the service it passes them to "
+     "(iam:PassedToService), code and command execution to the instances and functions it "
+     "deploys"),
     ("expiry-unknown",
      "write the end date of the aws:CurrentTime condition as a literal, or scan the "
      "Terraform plan, where it is known"),

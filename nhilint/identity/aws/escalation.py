@@ -1,0 +1,126 @@
+"""Known AWS privilege-escalation combinations a principal holds in full.
+
+The combinations are data: cloudsplaining's methods (``aws_actions.json`` ``escalation_methods``,
+with their pathfinding.cloud links) and nhilint's reviewed additions (``aws_escalations.json``:
+running code where another identity's credentials are).  A principal holds a method when every
+action of it is allowed by some statement of some policy it holds (inline, attached, managed,
+through a group), on a resource of the action's service, and no unconditional Deny of any of its
+policies takes the action back.  Conditions do not take a step out: a condition that narrows
+``iam:PassRole`` to one service still lets the role be passed to that service.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
+from typing import NamedTuple
+
+from nhilint.identity.aws.actions import ActionCatalog, match_names
+from nhilint.identity.aws.arn import service_of
+from nhilint.identity.aws.statement import Statement
+from nhilint.identity.data import DataFileError, read_data
+from nhilint.identity.graph import Escalation, PrincipalId, Provenance
+
+_EXTRA_FILE = "aws_escalations.json"
+
+
+class Method(NamedTuple):
+    name: str
+    actions: frozenset[str]
+    description: str
+    reference: str
+
+
+class Source(NamedTuple):
+    """One statement a principal holds, and how it holds it."""
+
+    statement: Statement
+    provenance: Provenance
+
+
+def methods(catalog: ActionCatalog) -> Mapping[str, Method]:
+    """Every known method: cloudsplaining's and the reviewed additions, by name."""
+    found = {
+        name: Method(name, actions, "", catalog.pathfinding.get(name, ""))
+        for name, actions in catalog.escalation_methods.items()
+    }
+    found.update((m.name, m) for m in _extra_methods())
+    return MappingProxyType(found)
+
+
+@functools.cache
+def _extra_methods() -> tuple[Method, ...]:
+    return tuple(_extra(read_data(_EXTRA_FILE)))
+
+
+def _extra(data: object) -> Iterator[Method]:
+    """The reviewed additions; a malformed file fails loudly (a broken install)."""
+    table = data.get("methods") if isinstance(data, dict) else None
+    if not isinstance(table, dict):
+        raise DataFileError(f"data/{_EXTRA_FILE}: 'methods' must be an object")
+    for name, body in table.items():
+        actions = body.get("actions") if isinstance(body, dict) else None
+        if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
+            raise DataFileError(f"data/{_EXTRA_FILE}: {name}.actions must be a list of names")
+        yield Method(name, frozenset(actions), str(body.get("description", "")),
+                     str(body.get("reference", "")))
+
+
+def escalations(
+    principal: PrincipalId, sources: Sequence[Source], catalog: ActionCatalog
+) -> Iterator[Escalation]:
+    """The methods ``principal`` holds every action of, each action with its source."""
+    denied = [s.statement for s in sources if s.statement.takes_back]
+    allowing = [s for s in sources if s.statement.allows]
+    for method in methods(catalog).values():
+        steps = tuple(_step(action, allowing, denied) for action in sorted(method.actions))
+        if all(step is not None for step in steps):
+            yield Escalation(
+                principal, method.name,
+                tuple((a, p) for a, p in (s for s in steps if s is not None)),
+                method.description,
+            )
+
+
+def _step(
+    action: str, allowing: Sequence[Source], denied: Sequence[Statement]
+) -> tuple[str, Provenance] | None:
+    if any(_covers(s, action) for s in denied):
+        return None
+    for source in allowing:
+        if _covers(source.statement, action) and _applies(source.statement, action):
+            return action, source.provenance
+    return None
+
+
+def _covers(statement: Statement, action: str) -> bool:
+    """The statement's ``Action`` (or, for ``NotAction``, its complement) includes ``action``;
+    an unknown action entry decides nothing (it may be anything) and grants nothing."""
+    known = [a for a in statement.actions if isinstance(a, str)]
+    matched = bool(match_names(known, (action,)))
+    if statement.not_actions:
+        return not matched and len(known) == len(statement.actions)
+    return matched
+
+
+def _applies(statement: Statement, action: str) -> bool:
+    """A resource the action can act on: ``*``, not an ARN, unknown, or an ARN of its service
+    (``iam:PassRole`` on ``arn:aws:s3:::bucket`` passes no role)."""
+    if statement.not_resources or not statement.resources:
+        return True
+    services = set()
+    for resource in statement.resources:
+        service = service_of(resource)
+        if not service:
+            return True
+        services.add(service)
+    wanted = action.partition(":")[0].lower()
+    return wanted in services or (wanted == "sts" and "iam" in services)
+
+
+def by_principal(items: Iterable[tuple[PrincipalId, Source]]) -> dict[PrincipalId, list[Source]]:
+    found: dict[PrincipalId, list[Source]] = {}
+    for principal, source in items:
+        found.setdefault(principal, []).append(source)
+    return found
