@@ -68,7 +68,8 @@ def grant_evidence(grants: Iterable[Grant]) -> tuple[Evidence, ...]:
         access = grant.access
         links = [a for a in grant.provenance.chain if a != access.written_in]
         via = " via " + " -> ".join(links) if links else ""
-        found.append(Evidence(access.written_in, access.span, describe(access) + via))
+        credited = "; credited: " + "; ".join(access.credited) if access.credited else ""
+        found.append(Evidence(access.written_in, access.span, describe(access) + via + credited))
     return tuple(dict.fromkeys(found))
 
 

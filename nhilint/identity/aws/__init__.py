@@ -6,9 +6,10 @@ resolved here; what leaves is the platform-neutral graph of :mod:`nhilint.identi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from nhilint.identity.aws.actions import load_catalog
+from nhilint.identity.aws.boundary import Boundary, boundary_of, bounded, known, unknown_boundary
 from nhilint.identity.aws.context import GROUP, PLATFORM, ROLE, USER, Context, Who
 from nhilint.identity.aws.escalation import Source, by_principal, escalations
 from nhilint.identity.aws.fixes import FIXES
@@ -53,26 +54,33 @@ def build(model: Model, settings: Settings) -> Graph:
              for h in held if h.principal.id == group.id]
     who = _principals_named(ctx, held, owned, members)
     principals, found_trusts = _principals(ctx, who, creds)
+    boundaries = {pid: b for pid, w in who.items() if (b := boundary_of(ctx, w)) is not None}
+    grants = tuple(_grants(held, boundaries))
     return Graph(
         principals=tuple(principals),
-        grants=tuple(_grants(held)),
+        grants=grants,
         credentials=tuple(creds),
         trusts=tuple(found_trusts),
         policies=_defined_policies(ctx, held),
         attachments=attachments(held),
-        pending=tuple(_pending(held)),
-        escalations=tuple(_escalations(ctx, held)),
+        pending=tuple(_pending(held)) + tuple(_unknown_boundaries(ctx, who, boundaries, grants)),
+        escalations=tuple(_escalations(ctx, held, boundaries)),
     )
 
 
-def _escalations(ctx: Context, held: list[Held]) -> Iterator[Escalation]:
-    """The known escalation combinations each principal holds, across all its policies."""
+def _escalations(
+    ctx: Context, held: list[Held], boundaries: Mapping[PrincipalId, Boundary]
+) -> Iterator[Escalation]:
+    """The known escalation combinations each principal holds, across all its policies and
+    within its permissions boundary when that is known."""
     sources = by_principal(
         (item.principal.id, Source(statement, _where(statement, item.provenance())))
         for item in held for statement in item.read.statements
     )
     for principal, found in sources.items():
-        yield from escalations(principal, found, ctx.catalog)
+        boundary = boundaries.get(principal)
+        within = boundary.read.statements if boundary is not None and known(boundary) else None
+        yield from escalations(principal, found, ctx.catalog, within)
 
 
 def _principals_named(
@@ -111,19 +119,41 @@ def _principals(
     return principals, all_trusts
 
 
-def _grants(held: list[Held]) -> Iterator[Grant]:
+def _grants(held: list[Held], boundaries: Mapping[PrincipalId, Boundary]) -> Iterator[Grant]:
     """Every Allow a principal holds, less what an unconditional Deny it holds takes back
-    (a Deny in any of the principal's policies applies to all of them)."""
+    (a Deny in any of the principal's policies applies to all of them), as far as its
+    permissions boundary (when known) lets it be used."""
     by_principal: dict[PrincipalId, list[Held]] = {}
     for item in held:
         by_principal.setdefault(item.principal.id, []).append(item)
     for pid, items in by_principal.items():
         denied = taken_back(s for h in items for s in h.read.statements)
+        boundary = boundaries.get(pid)
         for item in items:
             provenance = item.provenance()
             for statement in item.read.statements:
                 if statement.allows:
-                    yield Grant(pid, access(statement, statement.altering - denied), provenance)
+                    found = access(statement, statement.altering - denied)
+                    if boundary is not None and known(boundary):
+                        found = bounded(found, boundary)
+                    yield Grant(pid, found, provenance)
+
+
+def _unknown_boundaries(
+    ctx: Context, who: Mapping[PrincipalId, Who], boundaries: Mapping[PrincipalId, Boundary],
+    grants: tuple[Grant, ...],
+) -> Iterator[Pending]:
+    """A boundary not known is not credited; it is pending where it could change a verdict
+    (the principal holds identity-altering grants)."""
+    altering = {g.principal for g in grants if g.access.altering}
+    for pid, boundary in boundaries.items():
+        if pid in altering and not known(boundary):
+            resource = ctx.declared[str(pid.ref)]
+            span = resource.span_of(("permissions_boundary",))
+            where = Provenance(resource.address, (resource.address,), span)
+            found = unknown_boundary(who[pid], boundary, where)
+            if found is not None:
+                yield found
 
 
 def _where(statement: Statement, held: Provenance) -> Provenance:

@@ -68,12 +68,16 @@ def _extra(data: object) -> Iterator[Method]:
 
 
 def escalations(
-    principal: PrincipalId, sources: Sequence[Source], catalog: ActionCatalog
+    principal: PrincipalId, sources: Sequence[Source], catalog: ActionCatalog,
+    boundary: Sequence[Statement] | None = None,
 ) -> Iterator[Escalation]:
-    """The methods ``principal`` holds every action of, each action with its source."""
+    """The methods ``principal`` holds every action of, each action with its source;
+    ``boundary``, the statements of its (known) permissions boundary, must allow each too."""
     denied = [s.statement for s in sources if s.statement.takes_back]
     allowing = [s for s in sources if s.statement.allows]
     for method in methods(catalog).values():
+        if boundary is not None and not all(_bounds(boundary, a) for a in method.actions):
+            continue
         steps = tuple(_step(action, allowing, denied) for action in sorted(method.actions))
         if all(step is not None for step in steps):
             yield Escalation(
@@ -92,6 +96,13 @@ def _step(
         if _covers(source.statement, action) and _applies(source.statement, action):
             return action, source.provenance
     return None
+
+
+def _bounds(boundary: Sequence[Statement], action: str) -> bool:
+    """The boundary allows ``action`` somewhere, and no unconditional Deny in it takes it back."""
+    if any(s.takes_back and _covers(s, action) for s in boundary):
+        return False
+    return any(s.allows and _covers(s, action) and _applies(s, action) for s in boundary)
 
 
 def _covers(statement: Statement, action: str) -> bool:

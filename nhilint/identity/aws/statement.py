@@ -16,6 +16,7 @@ from nhilint.identity.aws.actions import ActionCatalog, complement, match_action
 from nhilint.identity.aws.arn import service_of, unbounded_resource
 from nhilint.identity.aws.document import RawStatement
 from nhilint.identity.graph import (
+    SCOPE_NARROWINGS,
     Access,
     Condition,
     Expiry,
@@ -160,7 +161,14 @@ def access(statement: Statement, altering: frozenset[str]) -> Access:
         conditions=statement.conditions,
         expiry=_expiry(statement.conditions),
         undecided=statement.relevant_unknowns,
+        credited=tuple(_credit(c) for c in statement.conditions if c.narrows in SCOPE_NARROWINGS),
     )
+
+
+def _credit(condition: Condition) -> str:
+    """A narrowing condition in words: ``condition iam:PassedToService = lambda.amazonaws.com``."""
+    values = ", ".join(v if isinstance(v, str) else "${…}" for v in condition.values)
+    return f"condition {condition.key} {condition.operator} {values}".rstrip()
 
 
 def _altering_first(actions: tuple[Text, ...], altering: frozenset[str]) -> tuple[Text, ...]:
