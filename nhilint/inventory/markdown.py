@@ -41,10 +41,7 @@ def _table(found: Inventory) -> Iterator[str]:
 
 def _row(module: ModuleEntry, entry: Entry) -> tuple[str, ...]:
     p = entry.principal
-    grants = "; ".join(
-        f"{words.few(g.access.permissions)} on {words.few(g.access.scope.ids)}"
-        for g in entry.altering
-    )
+    grants = "; ".join(words.short(g.access) for g in entry.altering)
     return (
         words.principal(p),
         module.path if module.role == "root" else f"{module.path} ({module.role})",

@@ -98,10 +98,15 @@ def few(items: tuple[Text, ...], limit: int = FEW) -> str:
 def access(a: Access) -> str:
     """``iam:* on * (account, unbounded)``: the permissions as written (which of them alter
     identity is in the JSON and CSV inventories, as the catalog expands them)."""
+    bounds = a.scope.level.value + (", unbounded" if a.unbounded else "")
+    return f"{short(a)} ({bounds})"
+
+
+def short(a: Access) -> str:
+    """``iam:* on *``; ``everything but s3:DeleteBucket on *`` for a ``NotAction``."""
     verb = "everything but " if a.excepted else ""
     on = "everything but " if a.scope.excepted else ""
-    bounds = a.scope.level.value + (", unbounded" if a.unbounded else "")
-    return f"{verb}{few(a.permissions)} on {on}{few(a.scope.ids)} ({bounds})"
+    return f"{verb}{few(a.permissions)} on {on}{few(a.scope.ids)}"
 
 
 def via(grant: Grant) -> str:
