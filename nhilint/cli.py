@@ -1,4 +1,5 @@
-"""The command line: ``nhilint [check] [PATHS…]``, ``nhilint rules``, ``nhilint rule ID``."""
+"""The command line: ``nhilint [check] [PATHS…]``, ``nhilint inventory [PATHS…]``,
+``nhilint rules``, ``nhilint rule ID``."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from nhilint.baseline import BaselineError
 from nhilint.config import Config, ConfigError, discover, load
 from nhilint.engine import Options, RuleError, collect_rules, scan, select_rules
 from nhilint.integrations.checkov import CHECKS_DIR
+from nhilint.inventory import RENDERERS as INVENTORY_FORMATS
 from nhilint.parsers import discover_modules
 from nhilint.parsers.hcl.discover import is_config_file
 from nhilint.parsers.hcl.tfvars import tfvars_files
@@ -23,7 +25,7 @@ from nhilint.result import ScanResult
 from nhilint.rule import Severity
 from nhilint.starter import StarterError, write_starter
 
-COMMANDS = ("check", "rules", "rule", "checkov-checks-dir", "init", "baseline")
+COMMANDS = ("check", "inventory", "rules", "rule", "checkov-checks-dir", "init", "baseline")
 DEFAULT_BASELINE = ".nhilint-baseline.json"
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -88,6 +90,19 @@ def _baseline_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     baseline.add_argument("--ignore", type=_csv, default=[], help="skip these rules (ids, names)")
 
 
+def _inventory_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    inventory = commands.add_parser(
+        "inventory", help="list every principal: kind, automation, grants, secrets, trust, owner"
+    )
+    inventory.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH")
+    inventory.add_argument(
+        "--format", choices=sorted(INVENTORY_FORMATS), default="text",
+        help="text (default); json (schema nhilint/inventory/v1); markdown; csv",
+    )
+    inventory.add_argument("--output", type=Path, help="write the inventory here, not stdout")
+    inventory.add_argument("--config", type=Path, help="config file (as for check)")
+
+
 def parser() -> argparse.ArgumentParser:
     top = _Parser(
         prog="nhilint",
@@ -97,6 +112,7 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _check_parser(commands)
     _baseline_parser(commands)
+    _inventory_parser(commands)
     commands.add_parser("rules", help="list the rules")
     one = commands.add_parser("rule", help="show one rule's documentation")
     one.add_argument("id")
@@ -129,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _init(ns.dir, ns.force)
         if ns.command == "baseline":
             return _write_baseline(ns)
+        if ns.command == "inventory":
+            return _inventory(ns)
         return _check(ns)
     except (RuleError, ConfigError, BaselineError) as exc:
         print(f"nhilint: error: {exc}", file=sys.stderr)
@@ -136,9 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _check(ns: argparse.Namespace) -> int:
-    missing = [str(p) for p in ns.paths if not p.exists()]
-    if missing:
-        print(f"nhilint: error: no such file or directory: {', '.join(missing)}", file=sys.stderr)
+    if _missing(ns.paths):
         return EXIT_ERROR
     config = _config(ns)
     known = baseline.load(ns.baseline) if ns.baseline is not None else None
@@ -147,22 +163,55 @@ def _check(ns: argparse.Namespace) -> int:
     if result.errors:
         return _errors(result)
     result = dataclasses.replace(result, show_suppressed=ns.show_suppressed)
-    report = RENDERERS[ns.format](result)
-    if ns.output is None:
-        sys.stdout.write(report)
-    else:
-        try:
-            write_atomically(ns.output, report)
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            print(f"nhilint: error: cannot write report to {ns.output}: {reason}", file=sys.stderr)
-            return EXIT_ERROR
-    unread = unscanned(ns.paths)
-    for path in unread:
-        print(f"nhilint: warning: {_nothing_in(path)}; nothing was scanned", file=sys.stderr)
+    if not _emit(RENDERERS[ns.format](result), ns.output, "report"):
+        return EXIT_ERROR
+    unread = _warn_unscanned(ns.paths)
     if ns.strict and unread:
         return EXIT_ERROR
     return exit_code(result, fail_on, ns.strict)
+
+
+def _inventory(ns: argparse.Namespace) -> int:
+    """Every principal of the scanned modules; the rules are not run (the inventory is what
+    they read), so no finding, suppression or gate applies."""
+    if _missing(ns.paths):
+        return EXIT_ERROR
+    config = _config(ns)
+    every_rule = tuple(r.id for r in collect_rules())
+    result = scan(ns.paths, Options(ignore=every_rule, settings=config.settings))
+    if not _emit(INVENTORY_FORMATS[ns.format](result), ns.output, "inventory"):
+        return EXIT_ERROR
+    _warn_unscanned(ns.paths)
+    return EXIT_OK
+
+
+def _missing(paths: Sequence[Path]) -> bool:
+    """Say which named paths do not exist, if any."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        print(f"nhilint: error: no such file or directory: {', '.join(missing)}", file=sys.stderr)
+    return bool(missing)
+
+
+def _emit(text: str, output: Path | None, what: str) -> bool:
+    """Write ``text`` to stdout, or whole to ``output``; say why it could not be written."""
+    if output is None:
+        sys.stdout.write(text)
+        return True
+    try:
+        write_atomically(output, text)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        print(f"nhilint: error: cannot write {what} to {output}: {reason}", file=sys.stderr)
+        return False
+    return True
+
+
+def _warn_unscanned(paths: Sequence[Path]) -> list[Path]:
+    unread = unscanned(paths)
+    for path in unread:
+        print(f"nhilint: warning: {_nothing_in(path)}; nothing was scanned", file=sys.stderr)
+    return unread
 
 
 def _options(
@@ -185,9 +234,7 @@ def _errors(result: ScanResult) -> int:
 
 
 def _write_baseline(ns: argparse.Namespace) -> int:
-    missing = [str(p) for p in ns.paths if not p.exists()]
-    if missing:
-        print(f"nhilint: error: no such file or directory: {', '.join(missing)}", file=sys.stderr)
+    if _missing(ns.paths):
         return EXIT_ERROR
     result = scan(ns.paths, _options(ns, _config(ns)))
     if result.errors:
