@@ -201,6 +201,12 @@ def facts(entry: Entry) -> list[Fact]:
     found += [Fact("alters identity", grant(g), grant_details(g)) for g in entry.altering]
     found += [Fact("credential", credential(c)) for c in entry.credentials]
     found += [Fact("trusted by", trust(t), trust_details(t)) for t in entry.trusts]
-    found += [Fact("escalation", escalation(e)) for e in entry.escalations]
+    if len(entry.escalations) == 1:
+        found.append(Fact("escalation", escalation(entry.escalations[0])))
+    elif entry.escalations:  # a principal with iam:* holds dozens: name them, count them
+        names = [e.method for e in entry.escalations]
+        more = f" (+{len(names) - 3} more)" if len(names) > 3 else ""
+        found.append(Fact("escalations", f"{len(names)} known combinations: "
+                                         f"{', '.join(names[:3])}{more}"))
     found += [Fact("not known", pending(x)) for x in entry.pending]
     return found
