@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from nhilint.identity.aws.actions import load_catalog
+from nhilint.identity.aws.agents import agent_roles, as_agent, trusted_by_agents
 from nhilint.identity.aws.boundary import Boundary, boundary_of, bounded, known, unknown_boundary
 from nhilint.identity.aws.context import GROUP, PLATFORM, ROLE, USER, Context, Who
 from nhilint.identity.aws.escalation import Source, by_principal, escalations
@@ -54,6 +55,8 @@ def build(model: Model, settings: Settings) -> Graph:
              for h in held if h.principal.id == group.id]
     who = _principals_named(ctx, held, owned, members)
     principals, found_trusts = _principals(ctx, who, creds)
+    agents = trusted_by_agents(found_trusts) | agent_roles(ctx)
+    principals = [as_agent(p, agents[p.id]) if p.id in agents else p for p in principals]
     boundaries = {pid: b for pid, w in who.items() if (b := boundary_of(ctx, w)) is not None}
     grants = tuple(_grants(held, boundaries))
     return Graph(
