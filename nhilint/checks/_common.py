@@ -11,15 +11,8 @@ OWASP = "OWASP-NHI{n}:2025"
 
 
 def label(principal: Principal) -> str:
-    """``aws_iam_user.ci``, or for a principal declared elsewhere what names it; an AI
-    agent's identity says so (``aws_iam_role.support (AI agent)``)."""
-    agent = " (AI agent)" if principal.kind == "ai-agent" else ""
-    if principal.address is not None:
-        return principal.address + agent
-    ref = principal.id.ref
-    return (f'{principal.id.type} "{ref}"' if isinstance(ref, str) else (
-        f"{principal.id.type} {show(ref)}"
-    )) + agent
+    """How a reviewer names the principal (:attr:`Principal.label`)."""
+    return principal.label
 
 
 def reasons(why: Iterable[Reason]) -> str:

@@ -311,6 +311,32 @@ class Principal:
         """The declaring resource's address, ``None`` for an external principal."""
         return self.declaration.address if self.declaration else None
 
+    @property
+    def label(self) -> str:
+        """How a reviewer names it: ``aws_iam_user.ci``; for a principal declared elsewhere
+        what the code names it by, as a user would write it: ``aws_iam_user.deployer
+        (undeclared in this module)``, ``arn:aws:iam::123456789012:role/x``, ``aws_iam_user
+        "deploy-bot"``, ``aws_iam_user (named by var.ci_user)``; an AI agent's identity says
+        so (``… (AI agent)``)."""
+        agent = " (AI agent)" if self.kind == "ai-agent" else ""
+        return self._name + agent
+
+    @property
+    def _name(self) -> str:
+        if self.address is not None:
+            return self.address
+        ref = self.id.ref
+        if isinstance(ref, Unknown):
+            target = ref.ref
+            if target is not None and target.address.startswith(f"{self.id.type}."):
+                return f"{target.address} (undeclared in this module)"
+            if ref.source:
+                return f"{self.id.type} (named by {' '.join(ref.source.split())})"
+            return f"{self.id.type} ({ref.reason})"
+        if ":" in ref:  # an ARN, a member string (serviceAccount:…): already a full name
+            return ref
+        return f'{self.id.type} "{ref}"'
+
 
 @dataclasses.dataclass(frozen=True)
 class Policy:

@@ -32,11 +32,9 @@ FEW = 4
 
 
 def principal(p: Principal) -> str:
-    """``aws_iam_user.ci``; for a principal not declared here, its type and reference."""
-    if p.address is not None:
-        return p.address
-    ref = p.id.ref
-    return f'{p.id.type} "{ref}"' if isinstance(ref, str) else f"{p.id.type} {show(ref)}"
+    """``aws_iam_user.ci``; for a principal not declared here, what the code names it by
+    (:attr:`Principal.label`, the same name the rules' messages use)."""
+    return p.label
 
 
 def kind(entry: Entry) -> str:
