@@ -42,7 +42,7 @@ def test_external_principals_are_named_as_written(
     for named in (
         "cannot tell whether aws_iam_user.deployer (undeclared in this module) is",
         "cannot tell whether aws_iam_user (named by var.ci_user) is",
-        'cannot tell whether aws_iam_user "release-bot" is',
+        'automation principal aws_iam_user "release-bot" can alter identity',
         "cannot tell whether arn:aws:iam::123456789012:role/PlatformEngineers is",
     ):
         assert named in messages
