@@ -31,7 +31,7 @@ def test_the_example_is_one_suite_per_file_one_failing_case_per_finding(
     assert counts(root) == ("5", "5", "0")
     main_tf, policy_tf = root
     assert (main_tf.get("name"), counts(main_tf)) == ("examples/aws-ci/main.tf", ("4", "4", "0"))
-    assert [c.get("name") for c in policy_tf] == ["NHI011 aws_iam_user_policy.ci"]
+    assert [c.get("name") for c in policy_tf] == ["NHI011 data.aws_iam_policy_document.ci"]
     case = main_tf[0]
     assert (case.get("name"), case.get("classname")) == (
         "NHI001 aws_iam_user.ci", "examples/aws-ci/main.tf"
