@@ -48,10 +48,11 @@ def identity_admin_policy(ctx: RuleContext) -> Iterator[Hit]:
     message); a policy written in the resource itself (an `aws_iam_policy`, an inline policy,
     an IAM Identity Center permission set's inline policy) at that resource; a managed policy
     at the resource that attaches it, to a principal or to a permission set. A policy nobody
-    holds yet is reported too. A policy document used only as a trust policy, a resource-based
-    policy (bucket, key, topic, queue …), an Organizations policy or a permissions boundary
-    grants its holder nothing and is not reported, nor is a statement that names a
-    `Principal`.
+    holds yet is reported too. A policy or policy document used only as a trust policy, a
+    resource-based policy (bucket, key, topic, queue …), an Organizations policy or a
+    permissions boundary grants its holder nothing and is not reported; a document whose use
+    is not seen (an output, a module's argument) is judged without its statements that name
+    a `Principal`, which only resource-based and trust policies have.
 
     ## Why is this bad?
     Such a policy is an identity administrator whoever it is attached to today; tomorrow it is

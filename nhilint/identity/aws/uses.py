@@ -15,7 +15,10 @@ import enum
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
+from nhilint.identity.aws import sso
+from nhilint.identity.aws.context import ROLE, USER
 from nhilint.identity.aws.document import POLICY_DOCUMENT
+from nhilint.identity.aws.grants import ATTACH, INLINE
 from nhilint.model import AttrPath, Model, Resource, Unknown
 
 POLICY = "aws_iam_policy"
@@ -36,24 +39,18 @@ NOT_GRANTS = frozenset({UseKind.TRUST, UseKind.RESOURCE, UseKind.GUARDRAIL, UseK
 
 #: (resource type, first argument) -> the use, for the arguments that say it exactly
 _BY_ARGUMENT: Mapping[tuple[str, str], UseKind] = {
-    **{(t, "policy"): UseKind.IDENTITY for t in (
-        POLICY, "aws_iam_user_policy", "aws_iam_role_policy", "aws_iam_group_policy",
-    )},
-    ("aws_iam_role", "inline_policy"): UseKind.IDENTITY,
-    ("aws_ssoadmin_permission_set_inline_policy", "inline_policy"): UseKind.IDENTITY,
-    **{(t, "policy_arn"): UseKind.IDENTITY for t in (
-        "aws_iam_user_policy_attachment", "aws_iam_role_policy_attachment",
-        "aws_iam_group_policy_attachment", "aws_iam_policy_attachment",
-    )},
-    ("aws_iam_role", "managed_policy_arns"): UseKind.IDENTITY,
-    ("aws_ssoadmin_customer_managed_policy_attachment", "customer_managed_policy_reference"):
-        UseKind.IDENTITY,
-    ("aws_ssoadmin_customer_managed_policy_attachments_exclusive",
-     "customer_managed_policy_reference"): UseKind.IDENTITY,
-    ("aws_iam_role", "assume_role_policy"): UseKind.TRUST,
-    ("aws_iam_role", "permissions_boundary"): UseKind.BOUNDARY,
-    ("aws_iam_user", "permissions_boundary"): UseKind.BOUNDARY,
-    ("aws_ssoadmin_permissions_boundary_attachment", "permissions_boundary"): UseKind.BOUNDARY,
+    (POLICY, "policy"): UseKind.IDENTITY,
+    **{(t, "policy"): UseKind.IDENTITY for t in INLINE},
+    **{(t, "policy_arn"): UseKind.IDENTITY for t in (*ATTACH, "aws_iam_policy_attachment")},
+    (ROLE, "inline_policy"): UseKind.IDENTITY,
+    (ROLE, "managed_policy_arns"): UseKind.IDENTITY,
+    (sso.INLINE, "inline_policy"): UseKind.IDENTITY,
+    (sso.CUSTOMER, sso.REFERENCE): UseKind.IDENTITY,
+    (sso.CUSTOMER_EXCLUSIVE, sso.REFERENCE): UseKind.IDENTITY,
+    (ROLE, "assume_role_policy"): UseKind.TRUST,
+    (ROLE, "permissions_boundary"): UseKind.BOUNDARY,
+    (USER, "permissions_boundary"): UseKind.BOUNDARY,
+    (sso.BOUNDARY, "permissions_boundary"): UseKind.BOUNDARY,
     ("aws_organizations_policy", "content"): UseKind.GUARDRAIL,
     **{(POLICY_DOCUMENT, a): UseKind.SOURCE for a in (
         "source_policy_documents", "override_policy_documents", "source_json", "override_json",
