@@ -38,9 +38,14 @@ MESSAGES = {
         "never expires",
     ),
     ("NHI011", "default"): (
-        "examples/aws-ci", "examples/aws-ci/policy.tf", 15,
-        "policy aws_iam_user_policy.ci grants identity-altering actions on every resource "
-        "(iam:* on *)",
+        "fixtures/NHI011/unattached_policy", "fixtures/NHI011/unattached_policy/main.tf", 2,
+        "policy aws_iam_policy.break_glass grants identity-altering actions on every resource "
+        "(iam:CreateAccessKey on arn:aws:iam::123456789012:user/*)",
+    ),
+    ("NHI011", "used"): (
+        "examples/aws-ci", "examples/aws-ci/policy.tf", 1,
+        "policy data.aws_iam_policy_document.ci grants identity-altering actions on every "
+        "resource (iam:* on *); it is used by aws_iam_user_policy.ci",
     ),
     ("NHI011", "managed"): (
         "fixtures/NHI002/role_no_tags", "fixtures/NHI002/role_no_tags/main.tf", 16,

@@ -16,6 +16,11 @@ def admin_access(policy: Policy) -> tuple[Access, ...]:
     )
 
 
+def _few(users: tuple[str, ...], limit: int = 3) -> str:
+    more = f" and {len(users) - limit} more" if len(users) > limit else ""
+    return ", ".join(users[:limit]) + more
+
+
 def _evidence(found: tuple[Access, ...]) -> tuple[Evidence, ...]:
     return tuple(dict.fromkeys(Evidence(a.written_in, a.span, describe(a)) for a in found))
 
@@ -24,6 +29,8 @@ def _evidence(found: tuple[Access, ...]) -> tuple[Evidence, ...]:
       message={
           "default": "policy {policy} grants identity-altering actions on every resource "
           "({grants})",
+          "used": "policy {policy} grants identity-altering actions on every resource "
+          "({grants}); it is used by {users}",
           "managed": "{attachment} attaches {policy}, which grants identity-altering actions "
           "on every resource ({grants})",
       },
@@ -32,44 +39,57 @@ def identity_admin_policy(ctx: RuleContext) -> Iterator[Hit]:
     """A policy grants identity-altering actions on every resource, whoever holds it.
 
     ## What it does
-    Finds policies written in the scanned code (customer managed policies, inline policies,
-    policy documents they use) with an `Allow` of identity-altering actions on every
-    resource (`*`, a pattern covering every identity of a kind such as
+    Finds policies written in the scanned code with an `Allow` of identity-altering actions
+    on every resource (`*`, a pattern covering every identity of a kind such as
     `arn:aws:iam::*:role/*`, or `NotResource`) and no narrowing condition; and attachments of
     provider-managed policies that do the same (`AdministratorAccess`, `IAMFullAccess`, …).
+    A policy is reported once, where its statements are written: a policy document at the
+    document, however many policies, roles or permission sets use it (they are named in the
+    message); a policy written in the resource itself (an `aws_iam_policy`, an inline policy,
+    an IAM Identity Center permission set's inline policy) at that resource; a managed policy
+    at the resource that attaches it, to a principal or to a permission set. A policy nobody
+    holds yet is reported too. A policy or policy document used only as a trust policy, a
+    resource-based policy (bucket, key, topic, queue …), an Organizations policy or a
+    permissions boundary grants its holder nothing and is not reported; a document whose use
+    is not seen (an output, a module's argument) is judged without its statements that name
+    a `Principal`, which only resource-based and trust policies have.
 
     ## Why is this bad?
     Such a policy is an identity administrator whoever it is attached to today; tomorrow it is
-    attached to a CI role. It is the building block of every privilege-escalation path.
+    attached to a CI role, or provisioned by a permission set into every account. It is the
+    building block of every privilege-escalation path.
 
     ## Example
     ```hcl
-    resource "aws_iam_policy" "deploy" {
-      policy = jsonencode({
-        Version   = "2012-10-17"
-        Statement = [{ Effect = "Allow", Action = "iam:*", Resource = "*" }]
-      })
+    data "aws_iam_policy_document" "deploy" {
+      statement {
+        actions   = ["iam:*"]
+        resources = ["*"]
+      }
+    }
+    resource "aws_ssoadmin_permission_set_inline_policy" "deploy" {
+      instance_arn       = local.instance_arn
+      permission_set_arn = aws_ssoadmin_permission_set.deploy.arn
+      inline_policy      = data.aws_iam_policy_document.deploy.json
     }
     ```
 
     ## Use instead
-    Name the actions and the resources they may change:
+    Name the actions and the resources they may change (and replace an AWS managed policy,
+    which cannot be edited, by a customer managed one that does):
     ```hcl
-    resource "aws_iam_policy" "deploy" {
-      policy = jsonencode({
-        Version   = "2012-10-17"
-        Statement = [{
-          Effect   = "Allow"
-          Action   = ["iam:PassRole"]
-          Resource = aws_iam_role.app.arn
-        }]
-      })
+    data "aws_iam_policy_document" "deploy" {
+      statement {
+        actions   = ["iam:PassRole"]
+        resources = [aws_iam_role.app.arn]
+      }
     }
     ```
 
     ## References
     - OWASP Non-Human Identities Top 10 (2025): NHI5 Overprivileged NHI
     - https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html
+    - https://docs.aws.amazon.com/singlesignon/latest/userguide/permissionsets.html
     """
     for policy in ctx.graph.policies:
         found = admin_access(policy)
@@ -77,9 +97,12 @@ def identity_admin_policy(ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(
                 policy.address,
                 policy.span,
-                {"policy": policy.label, "grants": describe(found[0])},
+                {"policy": policy.label, "grants": describe(found[0]),
+                 "users": _few(policy.used_by)},
                 _evidence(found),
+                template="used" if policy.used_by else "default",
                 key="identity-admin-policy",
+                chain=policy.used_by,
                 fix=ctx.fix(policy.platform, "admin-policy"),
             )
     for attachment in ctx.graph.attachments:

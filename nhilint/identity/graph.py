@@ -345,7 +345,9 @@ class Policy:
 
     ``access`` holds its grants of permissions (after its own denies are applied);
     ``managed`` marks a provider-managed policy (AWS managed, a predefined role), reported at
-    the resource that attaches it.
+    the resource that attaches it.  ``address`` and ``span`` are where its permissions are
+    written, once however many holders use it; ``used_by`` names the resources that use a
+    policy written apart from them (a policy document used by policy resources, bindings …).
     """
 
     platform: str
@@ -355,6 +357,7 @@ class Policy:
     access: tuple[Access, ...]
     span: Span
     managed: bool = False
+    used_by: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)

@@ -22,8 +22,12 @@ from nhilint.parsers.registry import detect
 from nhilint.rule import Finding, Rule
 
 #: the resource types (fnmatch patterns) a finding can be about: every resource nhilint judges
-#: today is an AWS IAM one (tests/integrations/test_lookup.py holds the fixtures to it)
-RESOURCE_TYPES = ("aws_iam_*",)
+#: today is an AWS IAM or IAM Identity Center one (tests/integrations/test_lookup.py holds the
+#: fixtures to it)
+RESOURCE_TYPES = ("aws_iam_*", "aws_ssoadmin_*")
+#: the data source types a finding can be about: a policy document is reported where it is
+#: written
+DATA_TYPES = ("aws_iam_policy_document",)
 
 #: one ``module.NAME`` or ``module.NAME[KEY]`` step of an address, with its trailing dot
 _MODULE_STEP = re.compile(r'module\.[A-Za-z_][\w-]*(?:\["(?:[^"\\]|\\.)*"\]|\[\d+\])?\.')

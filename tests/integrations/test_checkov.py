@@ -22,7 +22,7 @@ import pytest
 from integration_helpers import EXAMPLE, clean_env, copy_source, readme_block, run
 
 from nhilint.engine import collect_rules
-from nhilint.integrations.lookup import local_address
+from nhilint.integrations.lookup import DATA_TYPES, local_address
 
 CHECKOV = "checkov>=3.2,<4"
 Result = tuple[str, str, str]  # (rule, resource, absolute file)
@@ -105,10 +105,18 @@ def nhilint_findings(target: Path, cwd: Path) -> set[Result]:
 
 def failed(results: list[dict[str, Any]], local: bool = False) -> set[Result]:
     return {
-        (r["check_id"].removeprefix("CKV_NHI_"),
-         local_address(r["resource"]) if local else r["resource"], r["file_abs_path"])
+        (r["check_id"].removeprefix("CKV_NHI_"), address(r["resource"], local), r["file_abs_path"])
         for r in results if r["outcome"] == "failed"
     }
+
+
+def address(resource: str, local: bool) -> str:
+    """nhilint's address of what checkov names ``resource`` (checkov drops a data source's
+    ``data.``: ``aws_iam_policy_document.ci``)."""
+    inside = local_address(resource)
+    modules = "" if local else resource[: len(resource) - len(inside)]
+    data = "data." if inside.split(".", 1)[0] in DATA_TYPES else ""
+    return f"{modules}{data}{inside}"
 
 
 def copy_example(target: Path) -> Path:

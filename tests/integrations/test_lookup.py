@@ -42,8 +42,11 @@ def test_local_address(address: str, local: str) -> None:
 def test_every_finding_is_about_a_resource_type_the_checks_are_registered_for() -> None:
     found = scan([ROOT / "fixtures", ROOT / "examples"], Options()).findings
     assert found
-    types = {f.resource.split(".")[0] for f in found}
+    addresses = {lookup.local_address(f.resource) for f in found}
+    types = {a.split(".")[0] for a in addresses if not a.startswith("data.")}
+    data = {a.split(".")[1] for a in addresses if a.startswith("data.")}
     assert all(any(fnmatch.fnmatch(t, p) for p in lookup.RESOURCE_TYPES) for t in types), types
+    assert data and all(any(fnmatch.fnmatch(t, p) for p in lookup.DATA_TYPES) for t in data), data
 
 
 def test_the_lookup_gives_the_findings_of_nhilint_check(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -53,7 +53,7 @@ def test_try_repo_fails_on_the_example_then_passes_once_fixed(
     assert code == 1, out
     assert re.search(r"^nhilint\.+Failed$", out, re.MULTILINE), out
     assert "8: critical NHI001 static-secret: automation principal aws_iam_user.ci" in out
-    assert "15: high NHI011 identity-admin-policy" in out
+    assert "1: high NHI011 identity-admin-policy" in out
     fix_example(user_repo)
     code, out = try_repo(hook_repo, user_repo)
     assert code == 0, out

@@ -35,7 +35,7 @@ def test_the_example_is_one_suite_per_file_one_failing_case_per_finding(
     main_tf, policy_tf = root
     assert main_tf.get("name") == "examples/aws-ci/main.tf"
     assert counts(main_tf) == (in_main, in_main, "0")
-    assert [c.get("name") for c in policy_tf] == ["NHI011 aws_iam_user_policy.ci"]
+    assert [c.get("name") for c in policy_tf] == ["NHI011 data.aws_iam_policy_document.ci"]
     case = main_tf[0]
     assert (case.get("name"), case.get("classname")) == (
         "NHI001 aws_iam_user.ci", "examples/aws-ci/main.tf"

@@ -1,20 +1,26 @@
-"""The AWS adapter: IAM users, roles and groups, their policies, keys and trusts.
+"""The AWS adapter: IAM users, roles and groups, IAM Identity Center permission sets, their
+policies, keys and trusts.
 
 IAM's own algebra (Deny, ``NotAction``, ``NotResource``, ARN services, condition keys) is
 resolved here; what leaves is the platform-neutral graph of :mod:`nhilint.identity.graph`.
+A permission set is a principal of kind ``role`` that is always human (:mod:`.sso` says why);
+each policy written here is one policy of the graph, located where its statements are written,
+and a policy document is one even when no identity holder reads it, unless it is used only as
+a trust, resource-based, Organizations or boundary policy (:mod:`.written`, :mod:`.uses`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from nhilint.identity.aws import sso
 from nhilint.identity.aws.actions import load_catalog
 from nhilint.identity.aws.agents import agent_roles, as_agent, trusted_by_agents
 from nhilint.identity.aws.boundary import Boundary, boundary_of, bounded, known, unknown_boundary
-from nhilint.identity.aws.context import GROUP, PLATFORM, ROLE, USER, Context, Who
+from nhilint.identity.aws.context import GROUP, PERMISSION_SET, PLATFORM, ROLE, USER, Context, Who
 from nhilint.identity.aws.escalation import Source, by_principal, escalations
 from nhilint.identity.aws.fixes import FIXES
-from nhilint.identity.aws.grants import Held, attachments, customer_policies, held_policies
+from nhilint.identity.aws.grants import Held, attachments, held_policies
 from nhilint.identity.aws.principals import (
     Verdict,
     classify_role,
@@ -24,6 +30,7 @@ from nhilint.identity.aws.principals import (
     trusts,
 )
 from nhilint.identity.aws.statement import Statement, access, taken_back
+from nhilint.identity.aws.written import defined_policies
 from nhilint.identity.graph import (
     Automation,
     Credential,
@@ -31,7 +38,6 @@ from nhilint.identity.graph import (
     Grant,
     Graph,
     Pending,
-    Policy,
     Principal,
     PrincipalId,
     Provenance,
@@ -53,8 +59,12 @@ def build(model: Model, settings: Settings) -> Graph:
     members = list(_memberships(ctx))
     held += [h.inherited_by(m, membership) for membership, m, group in members
              for h in held if h.principal.id == group.id]
+    held += sso.held_policies(ctx)
+    assigned = list(sso.assignments(ctx))
     who = _principals_named(ctx, held, owned, members)
-    principals, found_trusts = _principals(ctx, who, creds)
+    for assignment in assigned:
+        who.setdefault(assignment.permission_set.id, assignment.permission_set)
+    principals, found_trusts = _principals(ctx, who, creds, assigned)
     agents = trusted_by_agents(found_trusts) | agent_roles(ctx)
     principals = [as_agent(p, agents[p.id]) if p.id in agents else p for p in principals]
     boundaries = {pid: b for pid, w in who.items() if (b := boundary_of(ctx, w)) is not None}
@@ -64,7 +74,7 @@ def build(model: Model, settings: Settings) -> Graph:
         grants=grants,
         credentials=tuple(creds),
         trusts=tuple(found_trusts),
-        policies=_defined_policies(ctx, held),
+        policies=defined_policies(ctx, held),
         attachments=attachments(held),
         pending=tuple(_pending(held)) + tuple(_unknown_boundaries(ctx, who, boundaries, grants)),
         escalations=tuple(_escalations(ctx, held, boundaries)),
@@ -103,11 +113,14 @@ def _principals_named(
 
 
 def _principals(
-    ctx: Context, named: dict[PrincipalId, Who], creds: list[Credential]
+    ctx: Context, named: dict[PrincipalId, Who], creds: list[Credential],
+    assigned: list[sso.Assignment],
 ) -> tuple[list[Principal], list[Trust]]:
-    principals, all_trusts = [], []
+    principals, all_trusts = [], [a.trust for a in assigned]
     for pid, who in named.items():
-        if who.type == USER:
+        if who.type == PERMISSION_SET:
+            verdict = sso.verdict(assigned, pid)
+        elif who.type == USER:
             verdict = classify_user(ctx, who, [c for c in creds if c.principal == pid])
         elif who.type == ROLE:
             role = ctx.declared.get(pid.ref) if who.declared and isinstance(pid.ref, str) else None
@@ -183,12 +196,3 @@ def _memberships(ctx: Context) -> Iterator[tuple[str, Who, Who]]:
         member = ctx.principal(USER, resource.get("user"))
         for name in as_list(resource.get("groups")):
             yield resource.address, member, ctx.principal(GROUP, name)
-
-
-def _defined_policies(ctx: Context, held: list[Held]) -> tuple[Policy, ...]:
-    """Policies written in the scanned code (customer managed and inline), once each."""
-    found: dict[tuple[str, int | None], Policy] = {}
-    for read in list(customer_policies(ctx)) + [h.read for h in held]:
-        if not read.managed and read.defined:
-            found.setdefault((read.address, read.span.line), read.policy())
-    return tuple(found.values())

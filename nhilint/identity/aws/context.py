@@ -15,8 +15,13 @@ from nhilint.settings import Settings
 
 PLATFORM = "aws"
 USER, ROLE, GROUP = "aws_iam_user", "aws_iam_role", "aws_iam_group"
-PRINCIPAL_TYPES = (USER, ROLE, GROUP)
-KINDS: Mapping[str, PrincipalKind] = {USER: "user", ROLE: "role", GROUP: "group"}
+#: an IAM Identity Center permission set: the role template provisioned into each account it
+#: is assigned in (see :mod:`nhilint.identity.aws.sso`)
+PERMISSION_SET = "aws_ssoadmin_permission_set"
+PRINCIPAL_TYPES = (USER, ROLE, GROUP, PERMISSION_SET)
+KINDS: Mapping[str, PrincipalKind] = {
+    USER: "user", ROLE: "role", GROUP: "group", PERMISSION_SET: "role",
+}
 
 
 class Who(NamedTuple):

@@ -1,4 +1,6 @@
-"""One checkov check per nhilint rule, id ``CKV_NHI_<rule id>`` (``CKV_NHI_NHI001``).
+"""One checkov check per nhilint rule, id ``CKV_NHI_<rule id>`` (``CKV_NHI_NHI001``), for
+resources and, under the same id, for the data sources a finding can be about (policy
+documents, reported where they are written).
 
 checkov imports this file from ``--external-checks-dir "$(nhilint checkov-checks-dir)"`` and
 registers each check constructed here.  A check asks nhilint's engine about the resource checkov
@@ -27,6 +29,9 @@ from checkov.common.models.enums import (  # type: ignore[import-not-found, unus
     CheckCategories,
     CheckResult,
 )
+from checkov.terraform.checks.data.base_check import (  # type: ignore[import-not-found, unused-ignore]
+    BaseDataCheck,
+)
 from checkov.terraform.checks.resource.base_resource_check import (  # type: ignore[import-not-found, unused-ignore]
     BaseResourceCheck,
 )
@@ -49,14 +54,40 @@ class NhilintCheck(BaseResourceCheck):  # type: ignore[misc, unused-ignore]
         self.severity = Severities[rule.severity.label.upper()]  # type: ignore[assignment, unused-ignore]
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> Any:
-        address = str(conf.get(CustomAttributes.TF_RESOURCE_ADDRESS, ""))
-        scanned = str(self.entity_path).split(f":{self.entity_type}:", 1)[0]
-        path = source_file(self.graph, address, scanned)
-        if path is None:
-            return CheckResult.UNKNOWN
-        found = lookup.findings_for(path, address, self.rule_id)
-        self.details.extend(f.message for f in found)
-        return CheckResult.FAILED if found else CheckResult.PASSED
+        return judge(self, conf, "")
+
+
+class NhilintDataCheck(BaseDataCheck):  # type: ignore[misc, unused-ignore]
+    """One nhilint rule as a checkov check of data sources (policy documents)."""
+
+    def __init__(self, rule: Rule) -> None:
+        super().__init__(
+            name=f"nhilint {rule.id} {rule.name}: {rule.summary}",
+            id=f"CKV_NHI_{rule.id}",
+            categories=(CheckCategories.IAM,),
+            supported_data=lookup.DATA_TYPES,
+        )
+        self.rule_id = rule.id
+        self.severity = Severities[rule.severity.label.upper()]  # type: ignore[assignment, unused-ignore]
+
+    def scan_data_conf(self, conf: dict[str, Any]) -> Any:
+        return judge(self, conf, "data.")
+
+
+def judge(check: Any, conf: Mapping[str, Any], mode: str) -> Any:
+    """FAILED with the findings' messages when the resource checkov hands ``check`` is the one
+    findings of its rule are about, PASSED when it is not, UNKNOWN when its file is not found.
+
+    checkov names a data source without its ``data.`` (``aws_iam_policy_document.ci``);
+    ``mode`` puts it back for nhilint's address."""
+    address = str(conf.get(CustomAttributes.TF_RESOURCE_ADDRESS, ""))
+    scanned = str(check.entity_path).split(f":{check.entity_type}:", 1)[0]
+    path = source_file(check.graph, address, scanned)
+    if path is None:
+        return CheckResult.UNKNOWN
+    found = lookup.findings_for(path, mode + lookup.local_address(address), check.rule_id)
+    check.details.extend(f.message for f in found)
+    return CheckResult.FAILED if found else CheckResult.PASSED
 
 
 def source_file(graph: object, address: str, scanned: str) -> str | None:
@@ -101,3 +132,4 @@ def _vertices(graph: Any) -> Iterator[Mapping[str, Any]]:
 
 
 CHECKS = tuple(NhilintCheck(rule) for rule in lookup.rules())
+DATA_CHECKS = tuple(NhilintDataCheck(rule) for rule in lookup.rules())
