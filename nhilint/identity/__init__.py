@@ -12,6 +12,7 @@ from typing import Protocol
 
 from nhilint.identity import aws
 from nhilint.identity.graph import Graph
+from nhilint.identity.secrets import SecretCatalog
 from nhilint.model import Model
 from nhilint.settings import Settings
 
@@ -20,6 +21,7 @@ FIX_KEYS = (
     "static-secret", "no-owner", "wildcard-scope", "no-expiry-grant", "no-expiry-credential",
     "admin-policy", "admin-policy-managed", "automation-unknown-external",
     "automation-unknown-declared", "owner-unknown", "policy-unknown", "expiry-unknown",
+    "secret-literal", "secret-output",
 )
 
 
@@ -30,6 +32,8 @@ class Adapter(Protocol):
     FIXES: Mapping[str, str]
 
     def build(self, model: Model, settings: Settings) -> Graph: ...
+
+    def secrets(self) -> SecretCatalog: ...
 
 
 ADAPTERS: Mapping[str, Adapter] = {aws.PLATFORM: aws}
@@ -44,3 +48,8 @@ def fix_hint(platform: str, key: str) -> str:
     """The platform's fix for ``key``, or ``""`` when the platform has none."""
     adapter = ADAPTERS.get(platform)
     return adapter.FIXES.get(key, "") if adapter else ""
+
+
+def secret_catalog() -> SecretCatalog:
+    """Where every platform's configuration holds secret material (each adapter's data)."""
+    return SecretCatalog.merge(adapter.secrets() for adapter in ADAPTERS.values())

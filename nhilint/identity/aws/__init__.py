@@ -6,6 +6,7 @@ resolved here; what leaves is the platform-neutral graph of :mod:`nhilint.identi
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from nhilint.identity.aws.actions import load_catalog
@@ -33,11 +34,22 @@ from nhilint.identity.graph import (
     Reason,
     Trust,
 )
+from nhilint.identity.secrets import SecretCatalog, load_secrets
 from nhilint.identity.values import as_list
 from nhilint.model import Model
 from nhilint.settings import Settings
 
-__all__ = ["FIXES", "PLATFORM", "build"]
+__all__ = ["FIXES", "PLATFORM", "build", "secrets"]
+
+
+@functools.cache
+def _secrets() -> SecretCatalog:
+    return load_secrets("aws_secrets.json", PLATFORM)
+
+
+def secrets() -> SecretCatalog:
+    """Where AWS configuration holds secret material (``nhilint/data/aws_secrets.json``)."""
+    return _secrets()
 
 
 def build(model: Model, settings: Settings) -> Graph:

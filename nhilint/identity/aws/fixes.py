@@ -45,4 +45,11 @@ FIXES: Mapping[str, str] = MappingProxyType(dict([
     ("expiry-unknown",
      "write the end date of the aws:CurrentTime condition as a literal, or scan the "
      "Terraform plan, where it is known"),
+    ("secret-literal",
+     "deactivate and delete the leaked credential, then take it out of the code: let the "
+     "automation assume a role (OIDC, an instance or task role) or read the secret at run "
+     "time from Secrets Manager or an SSM SecureString set outside Terraform"),
+    ("secret-output",
+     "mark the output sensitive = true, or output the PGP-encrypted attribute "
+     "(encrypted_secret, encrypted_password with pgp_key) instead of the plain secret"),
 ]))
