@@ -38,6 +38,7 @@ PLANTED = (
     "https://hooks.slack.com/services/T00000000/B00000000/EXAMPLEexampleEXAMPLE1234",
     "xoxb-1234567890-0987654321-EXAMPLEslackBotToken",
     "Hq3ZtW8mLx2VbN7cKp4RsY9fGd6JeA1uT0oE",
+    "c7Rk2pW9xQ4mZ8vL1nB6",
 )
 WINDOW = 12
 _QUOTED = re.compile(r'=\s*"([^"\n]{8,})"')

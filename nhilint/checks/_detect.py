@@ -24,8 +24,12 @@ import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-#: matches below this entropy (bits per character) are placeholders, not secrets
+#: matches of a known format below this entropy (bits per character) are placeholders
+#: (``AKIAXXXXXXXXXXXXXXXX``), not secrets
 GUARD = 3.0
+#: the same for a guess by name: lower, since placeholders made of words are told apart
+#: by their shape (``p@ssw0rd123`` is a password; ``changeme`` is not)
+NAMED_GUARD = 2.5
 #: detect-secrets' default limit for base64 high-entropy strings
 HIGH_ENTROPY = 4.5
 #: the secret types that are no secret (detect-secrets also finds public IP addresses)
@@ -47,8 +51,9 @@ _REFERENCE_NAME = re.compile(
 _MAYBE = re.compile(
     r"[A-Za-z0-9+/=_\-]{16,}|PRIVATE KEY|PuTTY-User-Key|://[^/\s:@]+:[^/\s@]+@",
 )
-#: a placeholder: words and separators, no digit or symbol
-_WORDS = re.compile(r"[A-Za-z]+(?:[-_. ]+[A-Za-z]+)*")
+#: a placeholder or a name: words of one case and separators (``REPLACE_ME``,
+#: ``admin/db_password``, ``changeme``), or one capitalised word (``Placeholder``)
+_WORDS = re.compile(r"[a-z]+(?:[-_./ ]+[a-z]+)*|[A-Z]+(?:[-_./ ]+[A-Z]+)*|[A-Z][a-z]+")
 _SECRET_NAME = re.compile(r"pass|pwd|secret|key|token|auth|contrase", re.IGNORECASE)
 
 
@@ -123,9 +128,11 @@ def _format_match(kind: str, index: int, whole: str) -> Match:
 
 def _guarded(secret: str, line: str) -> bool:
     """A guessed secret (by its name, by the argument holding it) that passes the guard:
-    random enough, and not a placeholder made of words (``REPLACE_ME``, ``my-secret-key``)."""
+    random enough, and not a placeholder made of words (``REPLACE_ME``, ``my-secret-key``)
+    nor a sentence."""
     return (
-        len(secret) >= 8 and _entropy(secret) > GUARD and not _WORDS.fullmatch(secret)
+        len(secret) >= 8 and not any(c.isspace() for c in secret)
+        and _entropy(secret) > NAMED_GUARD and not _WORDS.fullmatch(secret)
         and not _filtered(secret, line)
     )
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from nhilint.identity.secrets import ANY, Place
-from nhilint.model import AttrPath
+from nhilint.model import AttrPath, Unknown
 
 #: JSON text nested deeper than this is not walked into
 _MAX_DEPTH = 24
@@ -54,6 +54,18 @@ def _walk(value: object, path: AttrPath, name: str, depth: int) -> Iterator[Leaf
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _walk(item, (*path, index), name, depth + 1)
+
+
+def unknowns(value: object, path: AttrPath = ()) -> Iterator[tuple[AttrPath, Unknown]]:
+    """Every unknown part of ``value``, with its path."""
+    if isinstance(value, Unknown):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from unknowns(item, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from unknowns(item, (*path, index))
 
 
 def _named_pair(value: dict[object, object]) -> tuple[str, str] | None:

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from nhilint.checks import _detect
 from nhilint.checks._common import OWASP
-from nhilint.checks._literals import Leaf, decode, dotted, leaves, place_of
+from nhilint.checks._literals import Leaf, decode, dotted, leaves, place_of, unknowns
 from nhilint.identity import secret_catalog
 from nhilint.identity.secrets import PROVIDER, Place, Secret, SecretCatalog
 from nhilint.model import AttrPath, Local, Output, Provider, Ref, Resource, Span, Unknown, Variable
@@ -40,6 +40,7 @@ class Holder(NamedTuple):
           "literal": "{where} holds a literal {kind}",
           "literal-prefix": "{where} holds a literal {kind} ({prefix})",
           "output": "{output} shows the {kind} {attribute} and is not marked sensitive",
+          "embedded": "{where} embeds the {kind} {attribute}",
       },
       references=(OWASP.format(n=2), "CWE-798"))
 def secret_exposed(ctx: RuleContext) -> Iterator[Hit]:
@@ -102,16 +103,25 @@ def secret_exposed(ctx: RuleContext) -> Iterator[Hit]:
     catalog = secret_catalog()
     seen: set[str] = set()
     model = ctx.model
+    declared = _declared(model.resources)
     first = [_variable(v) for v in model.variables] + [_local(v) for v in model.local_values]
     later = [_provider(p) for p in model.providers] + [_resource(r) for r in model.resources]
-    for holders, remember in ((first, True), (later, False)):
-        for holder in holders:
-            yield from _literals(ctx, holder, catalog, seen, remember)
-    yield from _outputs(ctx, model.outputs, model.resources, catalog, seen)
+    origins: dict[str, tuple[Holder, AttrPath]] = {}
+    for holder in first:
+        for leaf in leaves(holder.value):
+            origins.setdefault(leaf.text, (holder, leaf.path))
+    for holder in first + later:
+        yield from _literals(ctx, holder, catalog, seen, origins)
+    for resource in model.resources:
+        yield from _embedded(ctx, _resource(resource), catalog, declared)
+    yield from _outputs(ctx, model.outputs, declared, catalog, seen)
 
 
 def _literals(ctx: RuleContext, holder: Holder, catalog: SecretCatalog, seen: set[str],
-              remember: bool) -> Iterator[Hit]:
+              origins: Mapping[str, tuple[Holder, AttrPath]]) -> Iterator[Hit]:
+    """The literal secrets of ``holder``, each reported once, where it is written: a value
+    that comes from a variable default or a local is reported there, as judged where it is
+    used (``secret_string = var.flag``)."""
     arguments = _arguments(holder, catalog)
     places = catalog.places(holder.block)
     ignored = _ignored(holder.value)
@@ -121,16 +131,16 @@ def _literals(ctx: RuleContext, holder: Holder, catalog: SecretCatalog, seen: se
         found = _judge(leaf, arguments, places, holder)
         if found is None:
             continue
-        if remember:
-            seen.add(leaf.text)
+        seen.add(leaf.text)
         kind, prefix, platform = found
-        params = {"where": holder.label(leaf.path), "kind": _SHOWN.get(kind, kind)}
+        written, path = origins.get(leaf.text, (holder, leaf.path))
+        params = {"where": written.label(path), "kind": _SHOWN.get(kind, kind)}
         if prefix:
             params["prefix"] = prefix
         yield Hit(
-            holder.address, holder.span_of(leaf.path), params,
+            written.address, written.span_of(path), params,
             template="literal-prefix" if prefix else "literal",
-            key=f"literal:{dotted(leaf.path)}",
+            key=f"literal:{dotted(path)}",
             severity=Severity.MEDIUM if kind in _GUESSED else None,
             fix=ctx.fix(platform, "secret-literal") if platform else _FIX,
             conceal=True,
@@ -140,7 +150,7 @@ def _literals(ctx: RuleContext, holder: Holder, catalog: SecretCatalog, seen: se
 def _judge(leaf: Leaf, arguments: Mapping[str, Secret], places: tuple[Place, ...],
            holder: Holder) -> tuple[str, str, str] | None:
     """(kind, prefix, platform) of the secret in ``leaf``, if it holds one."""
-    top = leaf.path[0] if len(leaf.path) == 1 else None
+    top = leaf.path[0]
     argument = arguments.get(top) if isinstance(top, str) else None
     place = place_of(leaf.path, places)
     text = decode(leaf.text, place.encoding) if place else leaf.text
@@ -178,15 +188,44 @@ def _ignored(attributes: Mapping[str, object]) -> frozenset[str]:
     return frozenset(names)
 
 
-def _outputs(ctx: RuleContext, outputs: tuple[Output, ...], resources: tuple[Resource, ...],
-             catalog: SecretCatalog, seen: set[str]) -> Iterator[Hit]:
+def _declared(resources: tuple[Resource, ...]) -> Mapping[str, list[Resource]]:
+    """The module's resources by address without instance key (as references name them)."""
     by_address: dict[str, list[Resource]] = {}
     for resource in resources:
         by_address.setdefault(resource.local_address.split("[", 1)[0], []).append(resource)
+    return by_address
+
+
+def _embedded(ctx: RuleContext, holder: Holder, catalog: SecretCatalog,
+              declared: Mapping[str, list[Resource]]) -> Iterator[Hit]:
+    """Secret attributes written into free-form text (user data, environment variables,
+    tags, a plain parameter): readable by whoever can describe the resource."""
+    places = catalog.places(holder.block)
+    stores = _arguments(holder, catalog)
+    for path, value in unknowns(holder.value):
+        if place_of(path, places) is None or (path and path[0] in stores):
+            continue
+        for ref in dict.fromkeys(value.refs):
+            found = _exported(ref, declared, catalog)
+            if found is not None:
+                name, secret = found
+                yield Hit(
+                    holder.address, holder.span_of(path),
+                    {"where": holder.label(path), "kind": secret.kind,
+                     "attribute": _attribute(ref, name)},
+                    _exported_evidence(declared[ref.address], found),
+                    template="embedded", key=f"embedded:{dotted(path)}:{ref.address}.{name}",
+                    fix=ctx.fix(secret.platform, "secret-embedded") or _FIX,
+                )
+
+
+def _outputs(ctx: RuleContext, outputs: tuple[Output, ...],
+             by_address: Mapping[str, list[Resource]], catalog: SecretCatalog,
+             seen: set[str]) -> Iterator[Hit]:
     for output in outputs:
         if output.sensitive:
             continue
-        yield from _literals(ctx, _output(output), catalog, seen, False)
+        yield from _literals(ctx, _output(output), catalog, seen, {})
         for ref in dict.fromkeys(_refs(output.value)):
             found = _exported(ref, by_address, catalog)
             if found is not None:
@@ -212,15 +251,23 @@ def _exported(ref: Ref, by_address: Mapping[str, list[Resource]],
 def _shown(ctx: RuleContext, output: Output, ref: Ref, found: tuple[str, Secret],
            declared: list[Resource]) -> Hit:
     name, secret = found
-    attribute = f"{ref.address}.{name}" if name in ref.attr else ref.address
-    detail = f"{secret.kind} ({name})"
     return Hit(
         output.address, output.span,
-        {"output": output.address, "kind": secret.kind, "attribute": attribute},
-        (Evidence(declared[0].address, declared[0].span, detail),),
+        {"output": output.address, "kind": secret.kind, "attribute": _attribute(ref, name)},
+        _exported_evidence(declared, found),
         template="output", key=f"output:{ref.address}.{name}",
         fix=ctx.fix(secret.platform, "secret-output") or _FIX,
     )
+
+
+def _attribute(ref: Ref, name: str) -> str:
+    """``aws_iam_access_key.ci.secret``, or the resource when the whole of it is read."""
+    return f"{ref.address}.{name}" if name in ref.attr else ref.address
+
+
+def _exported_evidence(declared: list[Resource], found: tuple[str, Secret]) -> tuple[Evidence, ...]:
+    name, secret = found
+    return (Evidence(declared[0].address, declared[0].span, f"{secret.kind} ({name})"),)
 
 
 def _refs(value: object) -> Iterator[Ref]:

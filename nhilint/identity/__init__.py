@@ -21,7 +21,7 @@ FIX_KEYS = (
     "static-secret", "no-owner", "wildcard-scope", "no-expiry-grant", "no-expiry-credential",
     "admin-policy", "admin-policy-managed", "automation-unknown-external",
     "automation-unknown-declared", "owner-unknown", "policy-unknown", "expiry-unknown",
-    "secret-literal", "secret-output",
+    "secret-literal", "secret-embedded", "secret-output",
 )
 
 

@@ -42,8 +42,19 @@ def test_local_address(address: str, local: str) -> None:
 def test_every_finding_is_about_a_resource_type_the_checks_are_registered_for() -> None:
     found = scan([ROOT / "fixtures", ROOT / "examples"], Options()).findings
     assert found
-    types = {f.resource.split(".")[0] for f in found}
-    assert all(any(fnmatch.fnmatch(t, p) for p in lookup.RESOURCE_TYPES) for t in types), types
+    types = {(f.rule, f.resource.split(".")[0]) for f in found}
+    unregistered = {
+        (rule, t) for rule, t in types
+        if t not in lookup.NOT_RESOURCES
+        and not any(fnmatch.fnmatch(t, p) for p in lookup.resource_types(rule))
+    }
+    assert unregistered == set()
+    assert {t for _, t in types} & set(lookup.NOT_RESOURCES)  # such findings exist
+
+
+def test_only_the_secret_rule_is_asked_about_every_resource_type() -> None:
+    assert lookup.resource_types("NHI001") == ("aws_iam_*",)
+    assert fnmatch.fnmatch("aws_lambda_function", lookup.resource_types("NHI013")[0])
 
 
 def test_the_lookup_gives_the_findings_of_nhilint_check(monkeypatch: pytest.MonkeyPatch) -> None:
