@@ -34,7 +34,7 @@ PLANTED = (
     "Tx7hQ9vLm2KpR4sWz8NcY3bJf6GdE1aU0iOo",
     "ghp_EXAMPLE4n7Ty0k3nF0rT3st1ngNh1l1nt000",
     "pK4vN8qZ2wX6rT1y",
-    "glpat-EXAMPLEa1B2c3D4e5F6g7H8",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaS1ydW5uZXIifQ.bmhpbGludC1leGFtcGxlLXNpZ25hdHVyZQ",
     "https://hooks.slack.com/services/T00000000/B00000000/EXAMPLEexampleEXAMPLE1234",
     "xoxb-1234567890-0987654321-EXAMPLEslackBotToken",
     "Hq3ZtW8mLx2VbN7cKp4RsY9fGd6JeA1uT0oE",

@@ -4,8 +4,10 @@ Three ways a string is judged, each ending in an entropy guard (Shannon entropy,
 detect-secrets computes it, above :data:`GUARD`), so that placeholders (``changeme``,
 ``XXXXXXXX``) and identifiers never count:
 
-* a known format (AWS access key id, private key, GitHub/GitLab/Slack/Stripe tokens, JWT …):
-  detect-secrets' regular-expression plugins, wherever the string is;
+* a known format (AWS access key id, private key, GitHub/Slack/Stripe tokens, JWT …):
+  detect-secrets' regular-expression plugins, wherever the string is (the plugins of the
+  installed ``detect_secrets`` package: nhilint depends on Bridgecrew's maintained fork,
+  ``bc-detect-secrets``, the one checkov installs, so the two share an environment);
 * a secret-named value (``password = "…"``, ``DB_SECRET: …``): detect-secrets' keyword plugin
   on the name and the value, unless the name names a reference rather than holds a value
   (``secret_arn``, ``password_length``);
@@ -75,9 +77,13 @@ def find(name: str, text: str, *, free: bool = False) -> Match | None:
     if not _worth_scanning(name, text):
         return None
     lines = text.splitlines()
-    if len(lines) > 1:
-        return next((m for line in lines if (m := _line(line, free, assignment=False))), None)
-    return _line(f'{name} = "{text}"', free, assignment=True, name=name)
+    if len(lines) > 1:  # a known format may span lines (a private key), the rest is by line
+        found = _format(text)
+        return found or next(
+            (m for line in lines if (m := _line(line, free, assignment=False))), None
+        )
+    line = f'{name} = "{text}"'
+    return _format(line) or _line(line, free, assignment=True, name=name)
 
 
 def looks_secret(text: str) -> bool:
@@ -92,15 +98,21 @@ def _worth_scanning(name: str, text: str) -> bool:
     return bool(_MAYBE.search(text) or _SECRET_NAME.search(name) or "\n" in text)
 
 
-def _line(line: str, free: bool, *, assignment: bool, name: str = "") -> Match | None:
+def _format(text: str) -> Match | None:
+    """A known format in ``text``: detect-secrets' regular-expression plugins."""
     for plugin in _plugins().patterns:
         for index, regex in enumerate(plugin.denylist):
-            for found in regex.finditer(line):
+            for found in regex.finditer(text):
                 whole = found.group(0)
                 if plugin.secret_type == _PRIVATE_KEY or (
-                    _entropy(whole) > GUARD and not _filtered(whole, line, by_format=True)
+                    _entropy(whole) > GUARD and not _filtered(whole, text, by_format=True)
                 ):
                     return _format_match(plugin.secret_type, index, whole)
+    return None
+
+
+def _line(line: str, free: bool, *, assignment: bool, name: str = "") -> Match | None:
+    """A guess on one line: by a secret-sounding name, or by entropy in free-form text."""
     if not (assignment and _REFERENCE_NAME.search(name)):
         groups = _plugins().keyword_groups[0 if assignment else 1]
         for secret in _plugins().keyword.analyze_string(line, groups):

@@ -48,7 +48,7 @@ def secret_exposed(ctx: RuleContext) -> Iterator[Hit]:
 
     ## What it does
     Finds literal secret material in the configuration: AWS access key ids and secret keys,
-    private keys, GitHub, GitLab, Slack and other tokens (detect-secrets' plugins), values
+    private keys, GitHub, Slack, Stripe and other tokens, JWTs (detect-secrets' plugins), values
     named like secrets (`password`, `DB_SECRET`), and high-entropy tokens in free-form text
     (Lambda and ECS environment variables, `user_data`, SSM parameter values, tags). It reads
     provider blocks, resources, locals, variable defaults and outputs; every finding passes
