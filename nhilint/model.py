@@ -168,19 +168,26 @@ class Provider:
 @dataclasses.dataclass(frozen=True)
 class Variable:
     """A ``variable`` block with a ``default``: the default as written (evaluated when first
-    read) and where its parts are written (``spans``: ``()`` is the ``default`` attribute, then
-    the paths of its elements written on their own lines)."""
+    read) and where its parts are written (``spans``, found when first read: ``()`` is the
+    ``default`` attribute, then the paths of its elements written on their own lines)."""
 
     name: str
     evaluate: Callable[[], object] = dataclasses.field(compare=False, repr=False)
     sensitive: bool
     span: Span
-    spans: Mapping[AttrPath, Span] = dataclasses.field(default_factory=dict)
+    locate: Callable[[], Mapping[AttrPath, Span]] = dataclasses.field(
+        default=dict, compare=False, repr=False,
+    )
     module: str = ""
 
     @functools.cached_property
     def default(self) -> object:
         return self.evaluate()
+
+    @functools.cached_property
+    def spans(self) -> Mapping[AttrPath, Span]:
+        """Where the default's parts are written (found when first asked)."""
+        return self.locate()
 
     @property
     def address(self) -> str:
@@ -199,12 +206,19 @@ class Local:
     name: str
     evaluate: Callable[[], object] = dataclasses.field(compare=False, repr=False)
     span: Span
-    spans: Mapping[AttrPath, Span] = dataclasses.field(default_factory=dict)
+    locate: Callable[[], Mapping[AttrPath, Span]] = dataclasses.field(
+        default=dict, compare=False, repr=False,
+    )
     module: str = ""
 
     @functools.cached_property
     def value(self) -> object:
         return self.evaluate()
+
+    @functools.cached_property
+    def spans(self) -> Mapping[AttrPath, Span]:
+        """Where the value's parts are written (found when first asked)."""
+        return self.locate()
 
     @property
     def address(self) -> str:

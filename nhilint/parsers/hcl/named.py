@@ -7,7 +7,7 @@ the one resources see.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from nhilint.model import AttrPath, Local, Span, Variable
 from nhilint.parsers.hcl.blocks import Spans, bounded_value, element_spans
@@ -19,14 +19,14 @@ def defaults(context: ModuleContext, found: Declarations) -> tuple[Variable, ...
     """Every variable that has a ``default``, in declaration order."""
     variables = []
     for name, block in found.variables.items():
-        default = block.body.attribute("default")
+        body = block.body
+        default = body.attribute("default")
         if default is None:
             continue
         file = found.files.get(f"var.{name}", "")
-        sensitive = block.body.attribute("sensitive")
         variables.append(Variable(
-            name, _evaluate(context, default), _is_true(sensitive),
-            Span(file, block.line, block.end_line), _spans(file, default), context.module,
+            name, _evaluate(context, default), _is_true(body.attribute("sensitive")),
+            Span(file, block.line, block.end_line), _locate(file, default), context.module,
         ))
     return tuple(variables)
 
@@ -37,7 +37,7 @@ def local_values(context: ModuleContext, found: Declarations) -> tuple[Local, ..
     for name, attribute in found.locals.items():
         file = found.files.get(f"local.{name}", "")
         span = Span(file, attribute.line, attribute.end_line)
-        values.append(Local(name, _local(context, name), span, _spans(file, attribute),
+        values.append(Local(name, _local(context, name), span, _locate(file, attribute),
                             context.module))
     return tuple(values)
 
@@ -55,8 +55,11 @@ def _is_true(attribute: Attribute | None) -> bool:
     return attribute is not None and text(attribute.expr).strip() == "true"
 
 
-def _spans(file: str, attribute: Attribute) -> dict[AttrPath, Span]:
-    spans = Spans(file)
-    spans.add((), attribute.line, attribute.end_line)
-    element_spans(attribute.expr, (), spans, 0)
-    return spans.spans
+def _locate(file: str, attribute: Attribute) -> Callable[[], Mapping[AttrPath, Span]]:
+    def locate() -> Mapping[AttrPath, Span]:
+        spans = Spans(file)
+        spans.add((), attribute.line, attribute.end_line)
+        element_spans(attribute.expr, (), spans, 0)
+        return spans.spans
+
+    return locate
