@@ -44,7 +44,7 @@ class Holder(NamedTuple):
       },
       references=(OWASP.format(n=2), "CWE-798"))
 def secret_exposed(ctx: RuleContext) -> Iterator[Hit]:
-    """Secret material is written in the code, or an output shows a secret.
+    """Secret material is written in the code, or an output or a resource shows a secret.
 
     ## What it does
     Finds literal secret material in the configuration: AWS access key ids and secret keys,
@@ -59,7 +59,10 @@ def secret_exposed(ctx: RuleContext) -> Iterator[Hit]:
 
     Also finds outputs that show a secret attribute (`aws_iam_access_key.secret`,
     `ses_smtp_password_v4`, `aws_iam_user_login_profile.password`,
-    `aws_iam_service_specific_credential.service_password`, …) without `sensitive = true`.
+    `aws_iam_service_specific_credential.service_password`, …) without `sensitive = true`,
+    and secret attributes written into free-form text (`user_data`, environment variables,
+    a `String` SSM parameter), where whoever can describe the resource reads them. A value
+    that comes from a variable default or a local is reported where it is written.
     The value is never printed: messages name the kind and, for an access key id, its
     four-character prefix; the text report leaves out the code line.
 
