@@ -217,6 +217,7 @@ def finding(rule: Rule, hit: Hit, settings: Settings | None = None) -> Finding:
         references=rule.references,
         principal=hit.principal,
         fix=hit.fix,
+        conceal=hit.conceal,
     )
 
 

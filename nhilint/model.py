@@ -129,12 +129,7 @@ class Resource:
 
     def span_of(self, path: AttrPath) -> Span:
         """The span of the attribute at ``path``, or of its nearest written parent."""
-        while path:
-            span = self.attribute_spans.get(path)
-            if span is not None:
-                return span
-            path = path[:-1]
-        return self.span
+        return _span_of(self.attribute_spans, path, self.span)
 
     @property
     def local_address(self) -> str:
@@ -157,11 +152,90 @@ class Provider:
     attributes: Mapping[str, object]
     span: Span
     module: str = ""
+    #: where each attribute is written, as :attr:`Resource.attribute_spans`
+    attribute_spans: Mapping[AttrPath, Span] = dataclasses.field(default_factory=dict)
 
     @property
     def address(self) -> str:
         local = f"{self.name}.{self.alias}" if self.alias else self.name
         return _qualified(self.module, local)
+
+    def span_of(self, path: AttrPath) -> Span:
+        """The span of the attribute at ``path``, or of its nearest written parent."""
+        return _span_of(self.attribute_spans, path, self.span)
+
+
+@dataclasses.dataclass(frozen=True)
+class Variable:
+    """A ``variable`` block with a ``default``: the default as written (evaluated when first
+    read) and where its parts are written (``spans``, found when first read: ``()`` is the
+    ``default`` attribute, then the paths of its elements written on their own lines)."""
+
+    name: str
+    evaluate: Callable[[], object] = dataclasses.field(compare=False, repr=False)
+    sensitive: bool
+    span: Span
+    locate: Callable[[], Mapping[AttrPath, Span]] = dataclasses.field(
+        default=dict, compare=False, repr=False,
+    )
+    module: str = ""
+
+    @functools.cached_property
+    def default(self) -> object:
+        return self.evaluate()
+
+    @functools.cached_property
+    def spans(self) -> Mapping[AttrPath, Span]:
+        """Where the default's parts are written (found when first asked)."""
+        return self.locate()
+
+    @property
+    def address(self) -> str:
+        """``var.<name>``, qualified with its module like resource addresses."""
+        return _qualified(self.module, f"var.{self.name}")
+
+    def span_of(self, path: AttrPath) -> Span:
+        return _span_of(self.spans, path, self.span)
+
+
+@dataclasses.dataclass(frozen=True)
+class Local:
+    """A local value (``locals { name = ... }``), evaluated when first read; ``spans`` as for
+    :class:`Variable` (``()`` is the local's own line)."""
+
+    name: str
+    evaluate: Callable[[], object] = dataclasses.field(compare=False, repr=False)
+    span: Span
+    locate: Callable[[], Mapping[AttrPath, Span]] = dataclasses.field(
+        default=dict, compare=False, repr=False,
+    )
+    module: str = ""
+
+    @functools.cached_property
+    def value(self) -> object:
+        return self.evaluate()
+
+    @functools.cached_property
+    def spans(self) -> Mapping[AttrPath, Span]:
+        """Where the value's parts are written (found when first asked)."""
+        return self.locate()
+
+    @property
+    def address(self) -> str:
+        """``local.<name>``, qualified with its module like resource addresses."""
+        return _qualified(self.module, f"local.{self.name}")
+
+    def span_of(self, path: AttrPath) -> Span:
+        return _span_of(self.spans, path, self.span)
+
+
+def _span_of(spans: Mapping[AttrPath, Span], path: AttrPath, default: Span) -> Span:
+    while path:
+        span = spans.get(path)
+        if span is not None:
+            return span
+        path = path[:-1]
+    return spans.get((), default)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -220,6 +294,10 @@ class Model:
     diagnostics: tuple[Diagnostic, ...] = ()
     outputs: tuple[Output, ...] = ()
     module_calls: tuple[ModuleCall, ...] = ()
+    #: the variables that have a default, and the local values (read by rules that look for
+    #: literal secrets; evaluated only when read)
+    variables: tuple[Variable, ...] = ()
+    local_values: tuple[Local, ...] = ()
 
     def of_type(self, *types: str) -> Iterator[Resource]:
         return (r for r in self.resources if r.type in types)

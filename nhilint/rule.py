@@ -73,6 +73,8 @@ class Hit(NamedTuple):
     chain: tuple[str, ...] = ()
     principal: str = ""
     fix: str = ""
+    #: the reported line holds secret material: no report may quote it
+    conceal: bool = False
 
 
 class Candidate(NamedTuple):
@@ -201,3 +203,5 @@ class Finding:
     principal: str = ""
     #: the fix for this case, from the platform adapter's data
     fix: str = ""
+    #: the finding's line holds secret material: renderers never quote it
+    conceal: bool = False

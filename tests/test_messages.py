@@ -97,6 +97,24 @@ MESSAGES = {
         "automation principal aws_iam_role.migration can alter identity until "
         "${var.migration_ends}, which is not known before apply",
     ),
+    ("NHI013", "literal"): (
+        "fixtures/NHI013/provider_keys", "fixtures/NHI013/provider_keys/main.tf", 11,
+        "provider.aws secret_key holds a literal AWS secret access key",
+    ),
+    ("NHI013", "literal-prefix"): (
+        "fixtures/NHI013/provider_keys", "fixtures/NHI013/provider_keys/main.tf", 10,
+        "provider.aws access_key holds a literal AWS access key id (AKIA…)",
+    ),
+    ("NHI013", "embedded"): (
+        "fixtures/NHI013/embedded_key", "fixtures/NHI013/embedded_key/main.tf", 29,
+        "aws_lambda_function.resize environment.variables.UPLOADER_SECRET embeds the AWS secret "
+        "access key aws_iam_access_key.uploader.secret",
+    ),
+    ("NHI013", "output"): (
+        "fixtures/NHI013/outputs", "fixtures/NHI013/outputs/main.tf", 45,
+        "output.mailer_secret shows the AWS secret access key aws_iam_access_key.mailer.secret "
+        "and is not marked sensitive",
+    ),
 }
 
 

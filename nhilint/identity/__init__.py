@@ -12,6 +12,7 @@ from typing import Protocol
 
 from nhilint.identity import aws
 from nhilint.identity.graph import Graph
+from nhilint.identity.secrets import SecretCatalog
 from nhilint.model import Model
 from nhilint.settings import Settings
 
@@ -21,6 +22,7 @@ FIX_KEYS = (
     "admin-policy", "admin-policy-managed", "automation-unknown-external",
     "automation-unknown-declared", "owner-unknown", "policy-unknown", "expiry-unknown",
     "privilege-escalation",
+    "secret-literal", "secret-embedded", "secret-output",
 )
 
 
@@ -31,6 +33,8 @@ class Adapter(Protocol):
     FIXES: Mapping[str, str]
 
     def build(self, model: Model, settings: Settings) -> Graph: ...
+
+    def secrets(self) -> SecretCatalog: ...
 
 
 ADAPTERS: Mapping[str, Adapter] = {aws.PLATFORM: aws}
@@ -45,3 +49,8 @@ def fix_hint(platform: str, key: str) -> str:
     """The platform's fix for ``key``, or ``""`` when the platform has none."""
     adapter = ADAPTERS.get(platform)
     return adapter.FIXES.get(key, "") if adapter else ""
+
+
+def secret_catalog() -> SecretCatalog:
+    """Where every platform's configuration holds secret material (each adapter's data)."""
+    return SecretCatalog.merge(adapter.secrets() for adapter in ADAPTERS.values())

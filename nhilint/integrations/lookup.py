@@ -21,13 +21,25 @@ from nhilint.engine import Options, collect_rules, scan, select_rules
 from nhilint.parsers.registry import detect
 from nhilint.rule import Finding, Rule
 
-#: the resource types (fnmatch patterns) a finding can be about: every resource nhilint judges
-#: today is an AWS IAM or IAM Identity Center one (tests/integrations/test_lookup.py holds the
-#: fixtures to it)
+#: the resource types (fnmatch patterns) a finding can be about: every resource the identity
+#: rules judge is an AWS IAM or IAM Identity Center one (tests/integrations/test_lookup.py
+#: holds the fixtures to it)
 RESOURCE_TYPES = ("aws_iam_*", "aws_ssoadmin_*")
 #: the data source types a finding can be about: a policy document is reported where it is
 #: written
 DATA_TYPES = ("aws_iam_policy_document",)
+#: rules whose findings can be about other resource types: a literal secret can be written in
+#: any resource (its tags, its environment, its user data)
+RULE_RESOURCE_TYPES: Mapping[str, tuple[str, ...]] = {"NHI013": ("*",)}
+#: findings about these are no resource's (``provider.aws``, ``var.x``, ``local.x``,
+#: ``output.x``): checkov hands its resource checks none of them, so only ``nhilint check``
+#: reports them
+NOT_RESOURCES = ("provider", "var", "local", "output")
+
+
+def resource_types(rule_id: str) -> tuple[str, ...]:
+    """The resource types (fnmatch patterns) findings of ``rule_id`` can be about."""
+    return RULE_RESOURCE_TYPES.get(rule_id, RESOURCE_TYPES)
 
 #: one ``module.NAME`` or ``module.NAME[KEY]`` step of an address, with its trailing dot
 _MODULE_STEP = re.compile(r'module\.[A-Za-z_][\w-]*(?:\["(?:[^"\\]|\\.)*"\]|\[\d+\])?\.')

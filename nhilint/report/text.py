@@ -18,7 +18,8 @@ from nhilint.result import ScanResult
 from nhilint.rule import Evidence, Finding
 
 __all__ = [
-    "LONGEST", "Group", "fix_hint", "groups", "one_line", "read_line", "render", "suppressed_note",
+    "LONGEST", "Group", "concealed", "fix_hint", "groups", "one_line", "read_line", "render",
+    "suppressed_note",
 ]
 
 LineReader = Callable[[str, int], str]
@@ -66,10 +67,11 @@ def render(result: ScanResult, read: LineReader = read_line) -> str:
     by_file: dict[str, list[Finding]] = {}
     for finding in result.findings:
         by_file.setdefault(finding.span.path, []).append(finding)
+    hidden = concealed(result)
     for path, findings in by_file.items():
         lines.append(path)
         for group in groups(findings):
-            lines += _group(group, result, read)
+            lines += _group(group, result, read, hidden)
         lines.append("")
     lines += [
         f"{_where(d.path, d.line)}: {d.code} {one_line(d.message)}" for d in result.diagnostics
@@ -101,10 +103,28 @@ def suppressed_note(result: ScanResult) -> str:
     return f"{len(result.suppressed)} suppressed ({kinds})"
 
 
-def _group(group: Group, result: ScanResult, read: LineReader) -> Iterator[str]:
+def concealed(result: ScanResult) -> Callable[[str, int], bool]:
+    """Whether a source line holds secret material a finding (shown or suppressed) reported:
+    such a line is never quoted."""
+    spans = [f.span for f in (*result.findings, *(s.finding for s in result.suppressed))
+             if f.conceal and f.span.line is not None]
+
+    def hidden(path: str, line: int) -> bool:
+        return any(
+            s.path == path and s.line is not None and s.line <= line <= (s.end_line or s.line)
+            for s in spans
+        )
+
+    return hidden
+
+
+def _group(
+    group: Group, result: ScanResult, read: LineReader, hidden: Callable[[str, int], bool],
+) -> Iterator[str]:
     first = group.findings[0].span
     yield f"  {one_line(group.name)}"
-    code = read(first.path, first.line) if first.line is not None else ""
+    shown = first.line is not None and not hidden(first.path, first.line)
+    code = read(first.path, first.line) if first.line is not None and shown else ""
     if code.strip():
         yield f"    | {one_line(code)}"
     for item in group.evidence:

@@ -43,10 +43,22 @@ def test_every_finding_is_about_a_resource_type_the_checks_are_registered_for() 
     found = scan([ROOT / "fixtures", ROOT / "examples"], Options()).findings
     assert found
     addresses = {lookup.local_address(f.resource) for f in found}
-    types = {a.split(".")[0] for a in addresses if not a.startswith("data.")}
     data = {a.split(".")[1] for a in addresses if a.startswith("data.")}
-    assert all(any(fnmatch.fnmatch(t, p) for p in lookup.RESOURCE_TYPES) for t in types), types
     assert data and all(any(fnmatch.fnmatch(t, p) for p in lookup.DATA_TYPES) for t in data), data
+    types = {(f.rule, lookup.local_address(f.resource).split(".")[0]) for f in found
+             if not lookup.local_address(f.resource).startswith("data.")}
+    unregistered = {
+        (rule, t) for rule, t in types
+        if t not in lookup.NOT_RESOURCES
+        and not any(fnmatch.fnmatch(t, p) for p in lookup.resource_types(rule))
+    }
+    assert unregistered == set()
+    assert {t for _, t in types} & set(lookup.NOT_RESOURCES)  # such findings exist
+
+
+def test_only_the_secret_rule_is_asked_about_every_resource_type() -> None:
+    assert lookup.resource_types("NHI001") == lookup.RESOURCE_TYPES
+    assert fnmatch.fnmatch("aws_lambda_function", lookup.resource_types("NHI013")[0])
 
 
 def test_the_lookup_gives_the_findings_of_nhilint_check(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,6 +11,7 @@ a trust, resource-based, Organizations or boundary policy (:mod:`.written`, :mod
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 
 from nhilint.identity.aws import sso
@@ -44,11 +45,22 @@ from nhilint.identity.graph import (
     Reason,
     Trust,
 )
+from nhilint.identity.secrets import SecretCatalog, load_secrets
 from nhilint.identity.values import as_list
 from nhilint.model import Model
 from nhilint.settings import Settings
 
-__all__ = ["FIXES", "PLATFORM", "build"]
+__all__ = ["FIXES", "PLATFORM", "build", "secrets"]
+
+
+@functools.cache
+def _secrets() -> SecretCatalog:
+    return load_secrets("aws_secrets.json", PLATFORM)
+
+
+def secrets() -> SecretCatalog:
+    """Where AWS configuration holds secret material (``nhilint/data/aws_secrets.json``)."""
+    return _secrets()
 
 
 def build(model: Model, settings: Settings) -> Graph:

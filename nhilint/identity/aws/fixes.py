@@ -50,4 +50,14 @@ FIXES: Mapping[str, str] = MappingProxyType(dict([
     ("expiry-unknown",
      "write the end date of the aws:CurrentTime condition as a literal, or scan the "
      "Terraform plan, where it is known"),
+    ("secret-literal",
+     "deactivate and delete the leaked credential, then take it out of the code: let the "
+     "automation assume a role (OIDC, an instance or task role) or read the secret at run "
+     "time from Secrets Manager or an SSM SecureString set outside Terraform"),
+    ("secret-embedded",
+     "give the workload a role instead of the key (an instance profile, a task or execution "
+     "role), or store the secret in Secrets Manager and read it at run time"),
+    ("secret-output",
+     "mark the output sensitive = true, or output the PGP-encrypted attribute "
+     "(encrypted_secret, encrypted_password with pgp_key) instead of the plain secret"),
 ]))

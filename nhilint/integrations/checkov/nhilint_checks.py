@@ -48,7 +48,7 @@ class NhilintCheck(BaseResourceCheck):  # type: ignore[misc, unused-ignore]
             name=f"nhilint {rule.id} {rule.name}: {rule.summary}",
             id=f"CKV_NHI_{rule.id}",
             categories=(CheckCategories.IAM,),
-            supported_resources=lookup.RESOURCE_TYPES,
+            supported_resources=lookup.resource_types(rule.id),
         )
         self.rule_id = rule.id
         self.severity = Severities[rule.severity.label.upper()]  # type: ignore[assignment, unused-ignore]

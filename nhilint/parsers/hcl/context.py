@@ -33,6 +33,8 @@ class Declarations(NamedTuple):
     variables: dict[str, Block]
     locals: dict[str, Attribute]
     objects: list[tuple[Block, str]]
+    #: the file each variable and local is written in (``var.x``, ``local.x``)
+    files: dict[str, str]
 
 
 class ModuleContext:

@@ -14,6 +14,7 @@ from nhilint.model import Diagnostic, Model, ModuleCall, Output, Provider, Resou
 from nhilint.parsers.hcl import syntax
 from nhilint.parsers.hcl.context import Declarations, ModuleContext
 from nhilint.parsers.hcl.discover import broken_links, config_files
+from nhilint.parsers.hcl.named import defaults, local_values
 from nhilint.parsers.hcl.resources import (
     module_block,
     output_block,
@@ -35,6 +36,7 @@ def declarations(files: list[SourceFile]) -> Declarations:
     variables: dict[str, Block] = {}
     local_values: dict[str, Attribute] = {}
     objects: list[tuple[Block, str]] = []
+    where: dict[str, str] = {}
     for source in files:
         root = source.root
         if root is None:
@@ -42,12 +44,14 @@ def declarations(files: list[SourceFile]) -> Declarations:
         for block in syntax.read_body(root).blocks:
             if block.type == "variable" and len(block.labels) == 1:
                 variables.setdefault(block.labels[0], block)
+                where.setdefault(f"var.{block.labels[0]}", source.path)
             elif block.type == "locals":
                 for attribute in block.body.attributes:
                     local_values.setdefault(attribute.name, attribute)
+                    where.setdefault(f"local.{attribute.name}", source.path)
             elif block.type in ("resource", "data", "provider", "output", "module"):
                 objects.append((block, source.path))
-    return Declarations(variables, local_values, objects)
+    return Declarations(variables, local_values, objects, where)
 
 
 def read_module(directory: Path, module: str = "") -> Model:
@@ -70,6 +74,8 @@ def read_module(directory: Path, module: str = "") -> Model:
         providers=tuple(read.providers),
         outputs=tuple(read.outputs),
         module_calls=tuple(read.calls),
+        variables=defaults(context, found),
+        local_values=local_values(context, found),
         files=tuple(f.path for f in files) + values.files,
         comments=tuple(c for f in files for c in f.comments),
         diagnostics=tuple(diagnostics),

@@ -50,10 +50,11 @@ def resource_blocks(
 def provider_block(ev: Evaluator, block: Block, file: str, module: str) -> Provider | None:
     if len(block.labels) != 1:
         return None
-    attributes = evaluate_body(ev, block.body, Spans(file))
+    spans = Spans(file)
+    attributes = evaluate_body(ev, block.body, spans)
     alias = attributes.get("alias")
     return Provider(block.labels[0], alias if isinstance(alias, str) else "", attributes,
-                    Span(file, block.line, block.end_line), module)
+                    Span(file, block.line, block.end_line), module, spans.spans)
 
 
 def instances(ev: Evaluator, count: Attribute | None, for_each: Attribute | None) -> list[Instance]:
