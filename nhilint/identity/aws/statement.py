@@ -53,7 +53,7 @@ NARROWING_KEYS: tuple[tuple[str, Narrowing], ...] = (
     ("aws:principalarn", Narrowing.PRINCIPAL),
     ("aws:sourcearn", Narrowing.PRINCIPAL),
     ("aws:sourceaccount", Narrowing.PRINCIPAL),
-    ("sts:externalid", Narrowing.PRINCIPAL),
+    ("sts:externalid", Narrowing.EXTERNAL_ID),
 )
 _EXPIRY_OPERATORS = {
     "datelessthan", "datelessthanequals", "numericlessthan", "numericlessthanequals",
@@ -281,9 +281,3 @@ def _applicable(actions: frozenset[str], resources: tuple[Text, ...]) -> frozens
 def _service_of(action: str) -> str:
     service = action.split(":", 1)[0].lower()
     return "iam" if service == "sts" else service
-
-
-def condition_values(conditions: Iterable[Condition], suffix: str) -> tuple[Text, ...]:
-    """The values of every condition whose key ends with ``suffix`` (``:sub``)."""
-    return tuple(v for c in conditions if c.key.lower().endswith(suffix) for v in c.values)
-

@@ -1,0 +1,385 @@
+"""OIDC issuers and how far a federated trust reaches, whatever platform holds the trust.
+
+The issuer table is data (``nhilint/data/oidc_issuers.json``, compiled from each vendor's
+documentation, its sources in every row): how each issuer is named, the shape of its subject
+claim as a sequence of literal text and *levels* (a repository, a branch), the other claims
+that pin a level, and the audience it documents.  :func:`reach` reads a
+:class:`~nhilint.identity.graph.Trust`'s claim requirements against its issuer's row and
+says which level a trust leaves open to every value, if any.
+
+A requirement holds when one of its values matches (OR); every requirement must hold (AND).
+So per level, the widest value of a requirement counts, and the narrowest requirement.
+"""
+
+from __future__ import annotations
+
+import enum
+import fnmatch
+import functools
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import NamedTuple
+
+from nhilint.identity.data import DataFileError, read_data
+from nhilint.identity.graph import Claim, Text, Trust
+from nhilint.model import Unknown
+
+DATA_FILE = "oidc_issuers.json"
+SCHEMA = "nhilint/oidc-issuers/v1"
+
+
+class Level(NamedTuple):
+    """A part of a subject naming one thing, from the widest to the narrowest."""
+
+    name: str
+    noun: str
+    finding: bool  # covering every value of it lets other identities or runs in
+    across: str  # "identities" or "contexts"
+    hierarchy: str = ""  # the separator of a path-like level (``owner/repo``)
+
+
+class Part(NamedTuple):
+    """Literal ``text``, or the ``level`` of a subject shape."""
+
+    text: str = ""
+    level: str = ""
+
+
+class Pin(NamedTuple):
+    """A claim other than the subject that pins ``level`` (when its values match ``values``)."""
+
+    level: str
+    values: re.Pattern[str] | None = None
+
+
+class Issuer(NamedTuple):
+    id: str
+    name: str
+    patterns: tuple[str, ...]
+    levels: tuple[Level, ...]
+    everyone: str
+    subject_claim: str
+    shapes: tuple[tuple[Part, ...], ...]
+    recognise: bool
+    pins: Mapping[str, Pin]
+    audience_claim: str
+    audience: str | None
+    sources: tuple[str, ...]
+
+    def level(self, name: str) -> Level:
+        return next(level for level in self.levels if level.name == name)
+
+
+class State(enum.IntEnum):
+    """How a requirement leaves a level, ordered from narrow to wide."""
+
+    PINNED = 0
+    UNKNOWN = 1
+    OPEN = 2
+
+
+class Seen(NamedTuple):
+    """One level as a requirement leaves it; ``of`` names what is pinned above an open one,
+    ``value`` the unknown value behind an unknown one."""
+
+    state: State
+    of: str = ""
+    value: Unknown | None = None
+
+
+Levels = dict[str, Seen]
+
+
+class Reach(NamedTuple):
+    """A trust's first level open to every value: what it covers, and the requirement behind
+    it (``None``: no requirement on the subject at all)."""
+
+    issuer: Issuer
+    level: Level
+    covers: str
+    requirement: Claim | None
+
+
+class Undetermined(NamedTuple):
+    """A level that could be open, but a value that decides it is not known."""
+
+    issuer: Issuer
+    level: Level
+    value: Unknown
+
+
+# -- the table ---------------------------------------------------------------------------------
+
+
+@functools.cache
+def table() -> tuple[tuple[Issuer, ...], Issuer]:
+    """The issuers of the shipped table, and the fallback for an issuer not in it."""
+    raw = read_data(DATA_FILE)
+    if not isinstance(raw, dict) or raw.get("schema") != SCHEMA:
+        raise DataFileError(f"data/{DATA_FILE} is not {SCHEMA}")
+    try:
+        return tuple(_issuer(row) for row in raw["issuers"]), _issuer(raw["fallback"])
+    except (KeyError, TypeError, StopIteration) as error:
+        raise DataFileError(f"data/{DATA_FILE} is malformed: {error!r}") from error
+
+
+def _issuer(row: Mapping[str, object]) -> Issuer:
+    subject = _mapping(row["subject"])
+    audience = _mapping(row["audience"])
+    expected = audience["expected"]
+    return Issuer(
+        id=str(row["id"]),
+        name=str(row["name"]),
+        patterns=tuple(_normal(str(p)) for p in _items(row["issuers"])),
+        levels=tuple(_level(_mapping(x)) for x in _items(row["levels"])),
+        everyone=str(row["everyone"]),
+        subject_claim=str(subject["claim"]),
+        shapes=tuple(_shape(s) for s in _items(subject["shapes"])),
+        recognise=bool(subject["recognise"]),
+        pins={str(k): _pin(v) for k, v in _mapping(row["claims"]).items()},
+        audience_claim=str(audience["claim"]),
+        audience=None if expected is None else str(expected),
+        sources=tuple(str(s) for s in _items(row["sources"])),
+    )
+
+
+def _shape(parts: object) -> tuple[Part, ...]:
+    return tuple(_part(_mapping(p)) for p in _items(parts))
+
+
+def _level(row: Mapping[str, object]) -> Level:
+    return Level(str(row["name"]), str(row["noun"]), bool(row["finding"]), str(row["across"]),
+                 str(row.get("hierarchy", "")))
+
+
+def _part(row: Mapping[str, object]) -> Part:
+    return Part(text=str(row["text"])) if "text" in row else Part(level=str(row["level"]))
+
+
+def _pin(value: object) -> Pin:
+    if isinstance(value, str):
+        return Pin(value)
+    row = _mapping(value)
+    return Pin(str(row["level"]), re.compile(str(row["values"])) if "values" in row else None)
+
+
+def _mapping(value: object) -> Mapping[str, object]:
+    if not isinstance(value, dict):
+        raise TypeError(f"expected an object, found {type(value).__name__}")
+    return value
+
+
+def _items(value: object) -> list[object]:
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list, found {type(value).__name__}")
+    return value
+
+
+def _normal(issuer: str) -> str:
+    """An issuer as compared: no scheme, no trailing slash, lower case."""
+    return re.sub(r"^[a-z]+://", "", issuer.strip().lower()).rstrip("/")
+
+
+def issuer_of(trust: Trust) -> Issuer:
+    """The table's row for the trust's issuer: by its name, else by the shape of a subject
+    it requires (a self-managed GitLab, a Kubernetes cluster), else the fallback."""
+    rows, fallback = table()
+    if isinstance(trust.issuer, str):
+        name = _normal(trust.issuer)
+        for row in rows:
+            if any(fnmatch.fnmatchcase(name, p) for p in row.patterns):
+                return row
+    for value in _subject_values(trust, rows):
+        for row in rows:
+            if row.recognise and any(_starts_as(value, shape) for shape in row.shapes):
+                return row
+    return fallback
+
+
+def _subject_values(trust: Trust, rows: Iterable[Issuer]) -> Iterator[str]:
+    names = {row.subject_claim for row in rows}
+    for claim in trust.claims:
+        if claim.name in names:
+            yield from (v for v in claim.values if isinstance(v, str))
+
+
+def _starts_as(value: str, shape: tuple[Part, ...]) -> bool:
+    return bool(shape) and bool(shape[0].text) and value.startswith(shape[0].text)
+
+
+# -- reading a trust ---------------------------------------------------------------------------
+
+
+def reach(trust: Trust) -> Reach | Undetermined | None:
+    """The first level (that matters) the trust leaves open to every value; an
+    :class:`Undetermined` when that turns on a value not known; ``None`` when pinned."""
+    issuer = issuer_of(trust)
+    seen = _requirements(issuer, trust.claims)
+    undetermined: Undetermined | None = None
+    for level in issuer.levels:
+        found = seen[level.name]
+        if not level.finding:
+            continue
+        if found.state is State.OPEN:
+            return Reach(issuer, level, _covers(issuer, level, found), _behind(issuer, trust))
+        if found.state is State.UNKNOWN and undetermined is None and found.value is not None:
+            undetermined = Undetermined(issuer, level, found.value)
+    return undetermined
+
+
+def audience_open(trust: Trust) -> Issuer | None:
+    """The issuer, when it documents an audience and the trust accepts any: no audience
+    requirement, or only one whose values are all patterns starting with ``*``."""
+    issuer = issuer_of(trust)
+    if issuer.audience is None:
+        return None
+    required = [c for c in trust.claims if c.name == issuer.audience_claim]
+    if any(not all(_glob_all(c, v) for v in c.values) for c in required):
+        return None
+    return issuer
+
+
+def _glob_all(claim: Claim, value: Text) -> bool:
+    return claim.glob and isinstance(value, str) and value.startswith("*")
+
+
+def _behind(issuer: Issuer, trust: Trust) -> Claim | None:
+    return next((c for c in trust.claims if c.name == issuer.subject_claim), None)
+
+
+def _covers(issuer: Issuer, level: Level, seen: Seen) -> str:
+    if seen.of:
+        return f"every {level.noun} of {seen.of}"
+    if level is issuer.levels[0] or not any(x.finding for x in _above(issuer, level)):
+        return issuer.everyone
+    return f"every {level.noun}"
+
+
+def _above(issuer: Issuer, level: Level) -> tuple[Level, ...]:
+    return issuer.levels[: issuer.levels.index(level)]
+
+
+def _requirements(issuer: Issuer, claims: tuple[Claim, ...]) -> Levels:
+    """Per level, the narrowest of what the trust's requirements leave it."""
+    found = {level.name: Seen(State.OPEN) for level in issuer.levels}
+    for claim in claims:
+        if claim.name == issuer.subject_claim:
+            _narrow(found, _subject(issuer, claim))
+        elif claim.name in issuer.pins:
+            _narrow(found, _pinned_by(issuer, claim, issuer.pins[claim.name]))
+    return found
+
+
+def _narrow(found: Levels, other: Levels) -> None:
+    for name, seen in other.items():
+        was = found[name]
+        if seen.state < was.state or (seen.state == was.state and seen.of and not was.of):
+            found[name] = seen
+
+
+def _pinned_by(issuer: Issuer, claim: Claim, pin: Pin) -> Levels:
+    level = issuer.level(pin.level)
+    unknown = next((v for v in claim.values if isinstance(v, Unknown)), None)
+    if unknown is not None:
+        return {level.name: Seen(State.UNKNOWN, value=unknown)}
+    values = [v for v in claim.values if isinstance(v, str)]
+    if pin.values is not None and not all(pin.values.match(v) for v in values):
+        return {}
+    if not values or any(_glob_all(claim, v) for v in values):
+        return {}
+    shown = ", ".join(values)
+    return {level.name: Seen(State.PINNED, f"the {level.noun} {claim.name} {shown}")}
+
+
+def _subject(issuer: Issuer, claim: Claim) -> Levels:
+    """The widest any of the requirement's values leaves each level."""
+    found = {level.name: Seen(State.PINNED) for level in issuer.levels}
+    for value in claim.values:
+        if isinstance(value, Unknown):
+            _widen(found, {n: Seen(State.UNKNOWN, value=value) for n in found})
+        elif claim.glob:
+            _widen(found, _pattern(issuer, value))
+    return found
+
+
+def _widen(found: Levels, other: Levels) -> None:
+    for name, seen in other.items():
+        if seen.state > found[name].state:
+            found[name] = seen
+
+
+def _pattern(issuer: Issuer, pattern: str) -> Levels:
+    """What one subject pattern leaves each level: the widest over the shapes it fits (a
+    pattern that fits none pins everything: nothing shows it open)."""
+    found = {level.name: Seen(State.PINNED) for level in issuer.levels}
+    for shape in issuer.shapes:
+        read = _read(issuer, shape, pattern)
+        if read is not None:
+            _widen(found, read)
+    return found
+
+
+def _read(issuer: Issuer, shape: tuple[Part, ...], pattern: str) -> Levels | None:
+    """Walk ``pattern`` along ``shape``: each level's part runs up to the literal text that
+    follows it; a ``*`` before that text is found takes the rest of the pattern."""
+    found: Levels = {}
+    pos, of, absorbed = 0, "", False
+    for i, part in enumerate(shape):
+        if absorbed:
+            if part.level:
+                found[part.level] = Seen(State.OPEN, of)
+            continue
+        if part.text:
+            step = _literal(pattern, pos, part.text)
+            if step is None:
+                return None
+            pos, absorbed = step
+            continue
+        level = issuer.level(part.level)
+        field, shown, pos, absorbed = _field_text(pattern, pos, shape[i + 1:])
+        seen = _field(level, field, of)
+        found[level.name] = seen
+        if seen.state is State.PINNED and (level.finding or level.across == "identities"):
+            of = f"{level.noun} {shown}"
+    return found if absorbed or pos == len(pattern) else None
+
+
+def _field_text(pattern: str, pos: int, rest: tuple[Part, ...]) -> tuple[str, str, int, bool]:
+    """A level's part: its text, how to show it, where the walk goes on, and whether a ``*``
+    took the rest of the pattern (``repo:org/app:*`` ends ``org/app`` there)."""
+    following = rest[0].text if rest and rest[0].text else ""
+    end = pattern.find(following, pos) if following else -1
+    if end >= 0:
+        return pattern[pos:end], pattern[pos:end], end, False
+    star = pattern.find("*", pos)
+    if star < 0 or not rest:
+        return pattern[pos:], pattern[pos:], len(pattern), False
+    field = pattern[pos:star]
+    kept = next((field[:len(field) - n] for n in range(len(following), 0, -1)
+                 if field.endswith(following[:n])), None)
+    if kept is None:
+        return field + "*", field + "*", len(pattern), True
+    return kept, kept, len(pattern), True
+
+
+def _literal(pattern: str, pos: int, text: str) -> tuple[int, bool] | None:
+    """Match literal ``text`` at ``pos``: the new position, and whether a ``*`` took the rest."""
+    for char in text:
+        if pos >= len(pattern):
+            return None
+        if pattern[pos] == "*":
+            return pos, True
+        if pattern[pos] != char and pattern[pos] != "?":
+            return None
+        pos += 1
+    return pos, False
+
+
+def _field(level: Level, field: str, of: str) -> Seen:
+    if field.startswith("*"):
+        return Seen(State.OPEN, of)
+    if level.hierarchy:
+        at = field.find(level.hierarchy + "*")
+        if at > 0:
+            return Seen(State.OPEN, field[:at])
+    return Seen(State.PINNED)
