@@ -58,18 +58,18 @@ def test_a_baseline_keeps_the_build_green_and_lists_what_it_accepted(
     estate: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out = baseline(capsys, "infra", "-o", ".nhilint-baseline.json")
-    assert (code, out) == (0, "nhilint: wrote 5 finding(s) to .nhilint-baseline.json\n")
+    assert (code, out) == (0, "nhilint: wrote 6 finding(s) to .nhilint-baseline.json\n")
     written = json.loads((estate / ".nhilint-baseline.json").read_text())
     assert written["schema"] == "nhilint/baseline/v1"
     assert {(e["rule"], e["module"]) for e in written["findings"]} == {
         ("NHI001", "infra"), ("NHI002", "infra"), ("NHI003", "infra"), ("NHI004", "infra"),
-        ("NHI011", "infra"),
+        ("NHI011", "infra"), ("NHI012", "infra"),
     }
     assert main(["check", "infra"]) == 1
     capsys.readouterr()
     code, report = check(capsys, "infra", "--baseline", ".nhilint-baseline.json")
     assert (code, report["findings"]) == (0, [])
-    assert report["summary"]["suppressed"]["baseline"] == 5
+    assert report["summary"]["suppressed"]["baseline"] == 6
     assert report["baseline"] == {"file": ".nhilint-baseline.json", "fixed": []}
 
 
@@ -85,8 +85,9 @@ def test_new_findings_still_fail(estate: Path, capsys: pytest.CaptureFixture[str
     assert code == 1
     assert {r for _, r in found(report)} == {
         "aws_iam_user.release_bot", "aws_iam_user_policy_attachment.release_bot",
+        "aws_iam_access_key.release_bot",
     }
-    assert report["summary"]["suppressed"]["baseline"] == 5
+    assert report["summary"]["suppressed"]["baseline"] == 6
 
 
 def test_entries_survive_line_moves_reformatting_and_renamed_files(
@@ -121,7 +122,7 @@ def test_the_same_address_in_another_module_is_not_hidden(
     code, report = check(capsys, "infra", "staging", "--baseline", ".nhilint-baseline.json")
     assert code == 1
     assert {f["path"].split("/")[0] for f in report["findings"]} == {"staging"}
-    assert len(report["findings"]) == 5
+    assert len(report["findings"]) == 6
 
 
 def test_fixed_findings_are_listed(estate: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -161,7 +162,7 @@ def test_suppressed_findings_are_left_out_of_the_baseline(
         '# nhilint: ignore[NHI001] -- accepted in RISK-7\nresource "aws_iam_user" "ci" {',
     ))
     code, out = baseline(capsys, "infra")
-    assert (code, out) == (0, "nhilint: wrote 4 finding(s) to .nhilint-baseline.json "
+    assert (code, out) == (0, "nhilint: wrote 5 finding(s) to .nhilint-baseline.json "
                               "(1 suppressed left out)\n")
 
 

@@ -13,13 +13,15 @@ import pytest
 from nhilint.cli import main
 
 EXAMPLE = "examples/aws-ci"
-#: what the README promises for the example: the CI user on main.tf line 8 (core rules) and
-#: the inline policy that makes it an identity administrator (NHI011)
+#: what the README promises for the example: the CI user on main.tf line 8 (core rules), its
+#: unrotated key on line 13 (NHI012) and the inline policy that makes it an identity
+#: administrator (NHI011)
 EXAMPLE_FINDINGS = {
     ("examples/aws-ci/main.tf", 8, "NHI001"),
     ("examples/aws-ci/main.tf", 8, "NHI002"),
     ("examples/aws-ci/main.tf", 8, "NHI003"),
     ("examples/aws-ci/main.tf", 8, "NHI004"),
+    ("examples/aws-ci/main.tf", 13, "NHI012"),
     ("examples/aws-ci/policy.tf", 15, "NHI011"),
 }
 
@@ -70,18 +72,18 @@ def test_example_text(in_repo: Path, capsys: pytest.CaptureFixture[str]) -> None
     )
     assert user.index(findings[0]) > chain
     fixes = [line for line in user if line.startswith("    fix: ")]
-    assert 1 <= len(fixes) == len(set(fixes)) <= 4
+    assert 1 <= len(fixes) == len(set(fixes)) <= 5
     assert policy_tf.splitlines()[:2] == ["examples/aws-ci/policy.tf", "  aws_iam_user_policy.ci"]
     assert summary == (
-        "5 finding(s) (1 critical, 3 high, 1 medium) in 2 file(s), 4 resource(s), "
-        "1 principal(s): NHI001 1, NHI002 1, NHI003 1, NHI004 1, NHI011 1\n"
+        "6 finding(s) (1 critical, 4 high, 1 medium) in 2 file(s), 4 resource(s), "
+        "1 principal(s): NHI001 1, NHI002 1, NHI003 1, NHI004 1, NHI011 1, NHI012 1\n"
     )
 
 
 def test_fail_on_and_select(in_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([EXAMPLE, "--select", "NHI004", "--fail-on", "high"]) == 0
     assert main([EXAMPLE, "--select", "NHI004", "--fail-on", "medium"]) == 1
-    assert main([EXAMPLE, "--ignore", "NHI001,NHI002,NHI003,NHI004,NHI011"]) == 0
+    assert main([EXAMPLE, "--ignore", "NHI001,NHI002,NHI003,NHI004,NHI011,NHI012"]) == 0
     assert main([EXAMPLE, "--select", "static-secret", "--fail-on", "critical"]) == 1
 
 
@@ -272,7 +274,7 @@ def test_only_the_paths_without_terraform_are_named(
 ) -> None:
     code, report = run_json(capsys, EXAMPLE, "docs", f"{EXAMPLE}/main.tf")
     assert code == 1
-    assert len(report["findings"]) == 5  # type: ignore[arg-type]
+    assert len(report["findings"]) == 6  # type: ignore[arg-type]
     assert main([EXAMPLE, "docs", "--strict"]) == 2
     assert capsys.readouterr().err == NOTHING.format("docs")
 

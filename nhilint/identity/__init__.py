@@ -20,6 +20,9 @@ FIX_KEYS = (
     "static-secret", "no-owner", "wildcard-scope", "no-expiry-grant", "no-expiry-credential",
     "admin-policy", "admin-policy-managed", "automation-unknown-external",
     "automation-unknown-declared", "owner-unknown", "policy-unknown", "expiry-unknown",
+    "open-trust-anyone", "open-trust-subject", "open-trust-audience", "open-trust-third-party",
+    "trust-unknown", "long-lived-secret", "long-lived-secret-state", "credential-expiry-unknown",
+    "human-login", "human-trust",
 )
 
 

@@ -277,6 +277,8 @@ class Trust:
     conditions: tuple[Condition, ...] = ()
     claims: tuple[Claim, ...] = ()
     party: Party | None = None
+    #: the resource the trust statement is written in (the role, a policy document)
+    written_in: str = ""
 
 
 class OwnerState(enum.Enum):
@@ -439,6 +441,14 @@ class Graph:
 
     def escalations_of(self, principal: Principal) -> tuple[Escalation, ...]:
         return self._escalations.get(principal.id, ())
+
+    @cached_property
+    def _trusts(self) -> Mapping[PrincipalId, tuple[Trust, ...]]:
+        return _index(self.trusts, lambda t: t.principal)
+
+    def trusts_of(self, principal: Principal) -> tuple[Trust, ...]:
+        """Who may become the principal."""
+        return self._trusts.get(principal.id, ())
 
 
 K = TypeVar("K")

@@ -35,13 +35,14 @@ def test_the_example_annotates_each_finding(
 ) -> None:
     main(["check", "examples/aws-ci", "--format", "github"])
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 5
+    assert len(lines) == 6
     assert lines[0] == (
         "::error file=examples/aws-ci/main.tf,line=8,endLine=11,title=NHI001 static-secret::"
         "automation principal aws_iam_user.ci can alter identity (iam:* on *) and holds a "
         "static access key aws_iam_access_key.ci"
     )
-    assert [parse(line)[0] for line in lines] == ["error", "error", "error", "warning", "error"]
+    assert [parse(line)[0] for line in lines] == [
+        "error", "error", "error", "warning", "error", "error"]
 
 
 @pytest.mark.parametrize(("severity", "command"), [

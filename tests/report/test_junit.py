@@ -28,9 +28,9 @@ def test_the_example_is_one_suite_per_file_one_failing_case_per_finding(
     main(["check", "examples/aws-ci", "--format", "junit"])
     root = parse(capsys.readouterr().out)
     assert root.tag == "testsuites"
-    assert counts(root) == ("5", "5", "0")
+    assert counts(root) == ("6", "6", "0")
     main_tf, policy_tf = root
-    assert (main_tf.get("name"), counts(main_tf)) == ("examples/aws-ci/main.tf", ("4", "4", "0"))
+    assert (main_tf.get("name"), counts(main_tf)) == ("examples/aws-ci/main.tf", ("5", "5", "0"))
     assert [c.get("name") for c in policy_tf] == ["NHI011 aws_iam_user_policy.ci"]
     case = main_tf[0]
     assert (case.get("name"), case.get("classname")) == (

@@ -17,10 +17,10 @@ def test_the_example_comment(in_repo: Path, capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0] == "## nhilint"
-    assert "5 finding(s) in 2 file(s), 4 resource(s), 1 principal(s)." in lines
-    for row in ("| critical | 1 |", "| high | 3 |", "| medium | 1 |", "| **total** | **5** |"):
+    assert "6 finding(s) in 2 file(s), 4 resource(s), 1 principal(s)." in lines
+    for row in ("| critical | 1 |", "| high | 4 |", "| medium | 1 |", "| **total** | **6** |"):
         assert row in lines
-    assert out.count("<details>") == out.count("</details>") == 5
+    assert out.count("<details>") == out.count("</details>") == 6
     assert (
         "<summary><b>critical</b> NHI001 static-secret · <code>examples/aws-ci/main.tf:8</code>"
         " · <code>aws_iam_user.ci</code></summary>"

@@ -65,7 +65,7 @@ def test_the_example_is_valid_sarif_with_the_json_report_s_results(
         (f["rule"], f["path"], f["line"], f["fingerprint"]) for f in cli(capsys, "json")["findings"]
     }
     assert seen == expected
-    assert len(results) == len(expected) == 5
+    assert len(results) == len(expected) == 6
 
 
 def test_validation_really_runs(validator: Any) -> None:

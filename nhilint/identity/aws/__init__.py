@@ -10,13 +10,13 @@ from collections.abc import Iterator
 
 from nhilint.identity.aws.actions import load_catalog
 from nhilint.identity.aws.context import GROUP, PLATFORM, ROLE, USER, Context, Who
+from nhilint.identity.aws.credentials import credentials
 from nhilint.identity.aws.fixes import FIXES
 from nhilint.identity.aws.grants import Held, attachments, customer_policies, held_policies
 from nhilint.identity.aws.principals import (
     Verdict,
     classify_role,
     classify_user,
-    credentials,
     principal_for,
     trusts,
 )

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from nhilint.identity.aws.context import KINDS, USER, Context, Who
+from nhilint.identity.aws.context import KINDS, Context, Who
+from nhilint.identity.aws.credentials import PERSONAL_KINDS
 from nhilint.identity.aws.document import RawStatement, read_policy
 from nhilint.identity.aws.statement import normalise
 from nhilint.identity.aws.trusts import claims, is_sso, issuer_host, party, provider_audiences
@@ -18,7 +19,6 @@ from nhilint.identity.graph import (
     Automation,
     Condition,
     Credential,
-    CredentialKind,
     Declaration,
     Owner,
     OwnerState,
@@ -29,26 +29,9 @@ from nhilint.identity.graph import (
     TrustKind,
     Undecided,
 )
-from nhilint.identity.values import as_list, first_block
+from nhilint.identity.values import as_list
 from nhilint.model import Provider, Resource, Unknown
 
-
-class Spec(NamedTuple):
-    user_attr: str
-    kind: CredentialKind
-    label: str
-    persistent: bool
-
-
-#: credential resource type -> how it names its user, its kind, and whether it is a
-#: long-lived machine secret
-CREDENTIALS = {
-    "aws_iam_access_key": Spec("user", "access-key", "access key", True),
-    "aws_iam_service_specific_credential": Spec(
-        "user_name", "service-credential", "service-specific credential", True
-    ),
-    "aws_iam_user_login_profile": Spec("user", "console-password", "console login profile", False),
-}
 _SAML_ACTIONS = {"sts:assumerolewithsaml"}
 _TRUST_KINDS = {"Service": TrustKind.SERVICE, "AWS": TrustKind.PRINCIPAL,
                 "CanonicalUser": TrustKind.PRINCIPAL}
@@ -59,26 +42,6 @@ _AUTOMATION_TRUSTS = (TrustKind.SERVICE, TrustKind.OIDC, TrustKind.PRINCIPAL, Tr
 class Verdict(NamedTuple):
     automation: Automation
     why: tuple[Reason, ...]
-
-
-def credentials(ctx: Context) -> Iterator[tuple[Who, Credential]]:
-    for resource in ctx.model.resources:
-        spec = CREDENTIALS.get(resource.type)
-        if spec is None or resource.mode != "managed":
-            continue
-        principal = ctx.principal(USER, resource.get(spec.user_attr))
-        active = resource.get("status") != "Inactive"
-        yield principal, Credential(
-            principal.id, resource.address, spec.kind, spec.label, resource.span,
-            persistent=spec.persistent and active, rotated=_rotated(ctx, resource),
-        )
-
-
-def _rotated(ctx: Context, resource: Resource) -> bool:
-    """``lifecycle { replace_triggered_by = [time_rotating.x] }`` replaces the secret."""
-    lifecycle = first_block(resource, "lifecycle")
-    triggers = as_list(lifecycle.get("replace_triggered_by"))
-    return any(ctx.index.referenced(t, "time_rotating") is not None for t in triggers)
 
 
 def trusts(ctx: Context, role: Resource, who: Who) -> tuple[list[Trust], tuple[Undecided, ...]]:
@@ -110,13 +73,14 @@ def _trust(
             who.id, kind, issuer, raw.span, via,
             subjects=tuple(v for c in required if c.name == "sub" for v in c.values),
             audiences=tuple(v for c in required if c.name == "aud" for v in c.values),
-            conditions=conditions, claims=required,
+            conditions=conditions, claims=required, written_in=raw.written_in,
         )
     issuer, via = ("*", "") if kind is TrustKind.ANYONE else _issuer(ctx, value)
     if kind is TrustKind.PRINCIPAL and is_sso(value, condition):
         kind = TrustKind.SSO
     who_party = party(ctx, role, value) if kind is TrustKind.PRINCIPAL else None
-    return Trust(who.id, kind, issuer, raw.span, via, conditions=conditions, party=who_party)
+    return Trust(who.id, kind, issuer, raw.span, via, conditions=conditions, party=who_party,
+                 written_in=raw.written_in)
 
 
 def _principals(principal: object, actions: list[str]) -> Iterator[tuple[TrustKind, object]]:
@@ -186,7 +150,7 @@ def _present(value: object) -> bool:
 
 
 def classify_user(ctx: Context, who: Who, held: list[Credential]) -> Verdict:
-    keys = [c for c in held if c.persistent]
+    keys = [c for c in held if c.persistent and c.kind not in PERSONAL_KINDS]
     logins = [c for c in held if c.kind == "console-password"]
     if keys:
         return Verdict(Automation.YES, tuple(

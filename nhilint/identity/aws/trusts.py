@@ -29,6 +29,8 @@ from nhilint.model import Resource, Unknown
 
 #: condition operators that require a claim, and whether their values are patterns
 _REQUIRING = {"stringequals": False, "stringequalsignorecase": False, "stringlike": True}
+#: operators that require aws:PrincipalArn to match one of their values
+_ARN_MATCHING = frozenset({*_REQUIRING, "arnlike", "arnequals"})
 _OIDC_PROVIDER = re.compile(r"^arn:[^:]*:iam::[^:]*:oidc-provider/(?P<host>[^\0]+)$")
 _ACCOUNT = re.compile(r"^(?:arn:[^:]*:(?:iam|sts)::)?(?P<account>[0-9]{12})(?::|$)")
 _SSO_ROLE = re.compile(r"(?:role/aws-reserved/sso\.amazonaws\.com/|AWSReservedSSO_)")
@@ -43,14 +45,18 @@ def issuer_host(ctx: Context, value: object, condition: object) -> tuple[Text, s
     url = target.get("url") if target is not None else None
     if isinstance(url, str):
         return _host(url), target.address if target else ""
+    host = next(_condition_hosts(condition), None)
     found = _OIDC_PROVIDER.match(template_shape(value, "\0"))
     if found:
         return found.group("host"), target.address if target else ""
     if isinstance(value, str):
         return value, ""
-    host = next(_condition_hosts(condition), None)
+    if host:
+        return host, target.address if target else ""
+    if isinstance(url, Unknown):
+        return url, target.address if target else ""
     text = value if isinstance(value, Unknown) else Unknown(f"is a {type(value).__name__}")
-    return (host or text), target.address if target else ""
+    return text, target.address if target else ""
 
 
 def is_provider_arn(ctx: Context, value: object) -> bool:
@@ -203,7 +209,7 @@ def is_sso(value: object, condition: object) -> bool:
     sign-on): named so, or narrowed to such roles by an ``aws:PrincipalArn`` condition."""
     if _SSO_ROLE.search(template_shape(value, "\0")):
         return True
-    arns = [v for op, keys in _items(condition) if _REQUIRING.get(_operator(op)) is not None
+    arns = [v for op, keys in _items(condition) if _operator(op) in _ARN_MATCHING
             for k, vs in _items(keys) if template_shape(k).lower() == "aws:principalarn"
             for v in as_list(vs)]
     return bool(arns) and all(_SSO_ROLE.search(template_shape(v, "\0")) for v in arns)
