@@ -11,7 +11,7 @@ import pytest
 
 from nhilint.identity import oidc
 from nhilint.identity.graph import Claim, PrincipalId, Trust, TrustKind
-from nhilint.model import Span, Unknown
+from nhilint.model import Ref, Span, Unknown
 
 DATA = Path(oidc.__file__).resolve().parent.parent / "data"
 RAW = json.loads((DATA / "oidc_issuers.json").read_text(encoding="utf-8"))
@@ -114,3 +114,15 @@ def test_a_google_audience_pins_the_account_only_when_it_is_an_account_id() -> N
     assert oidc.reach(trust(google, Claim("aud", ("110000000000000000001",)))) is None
     client = Claim("aud", ("123-abc.apps.googleusercontent.com",))
     assert isinstance(oidc.reach(trust(google, client)), oidc.Reach)
+
+
+def test_a_value_naming_one_resource_pins_and_a_variable_does_not() -> None:
+    cognito = "cognito-identity.amazonaws.com"
+    pool = Unknown("computed", "aws_cognito_identity_pool.app.id",
+                   (Ref("aws_cognito_identity_pool.app", ("id",)),))
+    assert oidc.reach(trust(cognito, Claim("aud", (pool,)))) is None
+    chosen = Unknown("var", "var.pool_id", (Ref("var.pool_id"),))
+    found = oidc.reach(trust(cognito, Claim("aud", (chosen,))))
+    assert isinstance(found, oidc.Undetermined) and found.claim == "aud"
+    everyone = oidc.reach(trust(cognito))
+    assert isinstance(everyone, oidc.Reach) and everyone.level.name == "identity_pool"

@@ -66,7 +66,7 @@ def _federated(trust: Trust) -> Iterator[Judged]:
         yield Judged(trust, "subject", params, wide, f"subject:{show(trust.issuer)}", unknown)
     elif isinstance(reached, oidc.Undetermined):
         params = {"issuer": _issuer(reached.issuer, trust), "what": reached.value,
-                  "claim": reached.issuer.subject_claim}
+                  "claim": reached.claim}
         yield Judged(trust, "subject", params, True, f"subject:{show(trust.issuer)}",
                      reached.value)
     audience = oidc.audience_open(trust)

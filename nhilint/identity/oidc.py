@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from nhilint.identity.data import DataFileError, read_data
 from nhilint.identity.graph import Claim, Text, Trust
+from nhilint.identity.values import names_a_resource
 from nhilint.model import Unknown
 
 DATA_FILE = "oidc_issuers.json"
@@ -80,11 +81,12 @@ class State(enum.IntEnum):
 
 class Seen(NamedTuple):
     """One level as a requirement leaves it; ``of`` names what is pinned above an open one,
-    ``value`` the unknown value behind an unknown one."""
+    ``value`` the unknown value (of ``claim``) behind an unknown one."""
 
     state: State
     of: str = ""
     value: Unknown | None = None
+    claim: str = ""
 
 
 Levels = dict[str, Seen]
@@ -101,11 +103,12 @@ class Reach(NamedTuple):
 
 
 class Undetermined(NamedTuple):
-    """A level that could be open, but a value that decides it is not known."""
+    """A level that could be open, but a value of ``claim`` that decides it is not known."""
 
     issuer: Issuer
     level: Level
     value: Unknown
+    claim: str
 
 
 # -- the table ---------------------------------------------------------------------------------
@@ -223,7 +226,7 @@ def reach(trust: Trust) -> Reach | Undetermined | None:
         if found.state is State.OPEN:
             return Reach(issuer, level, _covers(issuer, level, found), _behind(issuer, trust))
         if found.state is State.UNKNOWN and undetermined is None and found.value is not None:
-            undetermined = Undetermined(issuer, level, found.value)
+            undetermined = Undetermined(issuer, level, found.value, found.claim)
     return undetermined
 
 
@@ -279,15 +282,16 @@ def _narrow(found: Levels, other: Levels) -> None:
 
 def _pinned_by(issuer: Issuer, claim: Claim, pin: Pin) -> Levels:
     level = issuer.level(pin.level)
-    unknown = next((v for v in claim.values if isinstance(v, Unknown)), None)
-    if unknown is not None:
-        return {level.name: Seen(State.UNKNOWN, value=unknown)}
-    values = [v for v in claim.values if isinstance(v, str)]
-    if pin.values is not None and not all(pin.values.match(v) for v in values):
+    computed = [v for v in claim.values if isinstance(v, Unknown)]
+    unsure = next((v for v in computed if _unknown(v) or pin.values is not None), None)
+    if unsure is not None:
+        return {level.name: Seen(State.UNKNOWN, value=unsure, claim=claim.name)}
+    known = [v for v in claim.values if isinstance(v, str)]
+    if pin.values is not None and not all(pin.values.match(v) for v in known):
         return {}
-    if not values or any(_glob_all(claim, v) for v in values):
+    if not claim.values or any(_glob_all(claim, v) for v in known):
         return {}
-    shown = ", ".join(values)
+    shown = ", ".join(v if isinstance(v, str) else v.source for v in claim.values)
     return {level.name: Seen(State.PINNED, f"the {level.noun} {claim.name} {shown}")}
 
 
@@ -295,11 +299,17 @@ def _subject(issuer: Issuer, claim: Claim) -> Levels:
     """The widest any of the requirement's values leaves each level."""
     found = {level.name: Seen(State.PINNED) for level in issuer.levels}
     for value in claim.values:
-        if isinstance(value, Unknown):
-            _widen(found, {n: Seen(State.UNKNOWN, value=value) for n in found})
-        elif claim.glob:
+        if _unknown(value):
+            unknown = value if isinstance(value, Unknown) else None
+            _widen(found, {n: Seen(State.UNKNOWN, value=unknown, claim=claim.name) for n in found})
+        elif claim.glob and isinstance(value, str):
             _widen(found, _pattern(issuer, value))
     return found
+
+
+def _unknown(value: Text) -> bool:
+    """A value not known before apply that could be anything (not one resource's attribute)."""
+    return isinstance(value, Unknown) and not names_a_resource(value)
 
 
 def _widen(found: Levels, other: Levels) -> None:

@@ -104,7 +104,8 @@ def test_the_action_installs_scans_and_exits_with_nhilint_s_code(
     assert run_step("Run nhilint", runner, cwd) == 0  # whatever it finds: the upload follows
     sarif = json.loads((cwd / "nhilint.sarif").read_text(encoding="utf-8"))
     results = sarif["runs"][0]["results"]
-    assert {r["ruleId"] for r in results} == {"NHI001", "NHI002", "NHI003", "NHI004", "NHI011"}
+    assert {r["ruleId"] for r in results} == {
+        "NHI001", "NHI002", "NHI003", "NHI004", "NHI011", "NHI012"}
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
     assert uris == {"infra/main.tf", "infra/policy.tf"}
     code = outputs(Path(runner["GITHUB_OUTPUT"]))["exit-code"]
@@ -148,5 +149,6 @@ def test_the_readme_gitlab_job_s_command_writes_the_report(tmp_path: Path) -> No
     done = run([nhilint, *shlex.split(command)[1:]], cwd)
     assert done.returncode == 1, done.stderr
     issues = json.loads((cwd / job["artifacts"]["reports"]["codequality"]).read_text())
-    assert {i["check_name"] for i in issues} == {"NHI001", "NHI002", "NHI003", "NHI004", "NHI011"}
+    assert {i["check_name"] for i in issues} == {
+        "NHI001", "NHI002", "NHI003", "NHI004", "NHI011", "NHI012"}
     assert {i["location"]["path"] for i in issues} == {"infra/main.tf", "infra/policy.tf"}
