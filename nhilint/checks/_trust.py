@@ -8,10 +8,13 @@ from typing import NamedTuple
 
 from nhilint.identity import oidc
 from nhilint.identity.graph import Claim, Narrowing, Party, Trust, TrustKind
+from nhilint.identity.values import could_be_anything
 from nhilint.model import Unknown
 from nhilint.rule import show
 
 _SHOWN_VALUES = 3
+#: trusts of a principal named by the configuration
+_NAMED = (TrustKind.PRINCIPAL, TrustKind.UNKNOWN)
 
 
 class Judged(NamedTuple):
@@ -35,6 +38,16 @@ def judge(trust: Trust) -> Iterator[Judged]:
         yield from _federated(trust)
     elif trust.kind is TrustKind.PRINCIPAL and trust.party is Party.THIRD:
         yield from _third_party(trust)
+    elif trust.kind in _NAMED and could_be_anything(trust.issuer):
+        yield from _computed(trust)
+
+
+def _computed(trust: Trust) -> Iterator[Judged]:
+    """A trusted principal computed as a whole could be every principal (``*``)."""
+    if _narrowed(trust, Narrowing.PRINCIPAL) or not isinstance(trust.issuer, Unknown):
+        return
+    params: dict[str, object] = {"issuer": trust.issuer, "claim": "principal"}
+    yield Judged(trust, "anyone", params, True, "anyone", trust.issuer)
 
 
 def _unknown_condition(trust: Trust) -> Unknown | None:

@@ -57,7 +57,9 @@ def unbounded_federated_trust(ctx: RuleContext) -> Iterator[Hit]:
     that can alter identity, high for one that cannot, or when only other runs of the
     intended identity (every branch of one repository) can become an identity-altering
     principal; medium for that on other principals; low for a missing audience or external
-    id. A subject, audience or condition not known before deploy is reported by NHI901.
+    id. A subject, a condition or a whole trusted principal (`var.principals`, which could be
+    `*`) not known before deploy is reported by NHI901; a value naming one resource
+    (`aws_cognito_identity_pool.app.id`) pins.
 
     ## Why is this bad?
     Whoever can present a token the trust accepts gets the role: with no `sub` condition,

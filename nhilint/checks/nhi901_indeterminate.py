@@ -151,8 +151,9 @@ def _trust_unknown(ctx: RuleContext) -> Iterator[Hit]:
             seen.add(found.key)
             issuer = found.params.get("issuer", found.params.get("party"))
             claim = found.params.get("claim")
-            what = f"its {claim} requirement {show(found.unknown)}" if claim else (
-                f"the condition {show(found.unknown)}")
+            what = (f"the trusted principal {show(found.unknown)}" if claim == "principal"
+                    else f"its {claim} requirement {show(found.unknown)}" if claim
+                    else f"the condition {show(found.unknown)}")
             yield Hit(
                 principal.address or found.trust.written_in, found.trust.span,
                 {"principal": label(principal), "issuer": issuer, "what": what},

@@ -38,6 +38,14 @@ def names_a_resource(value: object) -> bool:
         not written.startswith('"'))
 
 
+def could_be_anything(value: object) -> bool:
+    """An unknown value computed as a whole (a variable, a module output), which could be any
+    string, ``*`` included; not one resource's attribute, not a template with literal text."""
+    if not isinstance(value, Unknown) or names_a_resource(value):
+        return False
+    return not value.source.strip().startswith('"')
+
+
 class Index:
     """Resources of one model by address, to follow references."""
 

@@ -92,8 +92,18 @@ def _principals(principal: object, actions: list[str]) -> Iterator[tuple[TrustKi
             yield TrustKind.UNKNOWN, principal
         return
     for key, values in principal.items():
-        for value in as_list(values):
+        for value in _flat(values):
             yield _kind(key, value, actions), value
+
+
+def _flat(values: object) -> Iterator[object]:
+    """The principals of one type; a list nested in the list (Terraform 0.11's
+    ``["${local.arns}"]``) is flattened as that Terraform did."""
+    for value in as_list(values):
+        if isinstance(value, list | tuple):
+            yield from _flat(value)
+        else:
+            yield value
 
 
 def _kind(key: object, value: object, actions: Iterable[str]) -> TrustKind:
