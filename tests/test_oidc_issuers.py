@@ -9,11 +9,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+import nhilint
 from nhilint.identity import oidc
 from nhilint.identity.graph import Claim, PrincipalId, Trust, TrustKind
 from nhilint.model import Ref, Span, Unknown
 
-DATA = Path(oidc.__file__).resolve().parent.parent / "data"
+DATA = Path(nhilint.__file__).resolve().parent / "data"
 RAW = json.loads((DATA / "oidc_issuers.json").read_text(encoding="utf-8"))
 ROWS = [*RAW["issuers"], RAW["fallback"]]
 WHO = PrincipalId("gcp", "google_service_account", "google_service_account.ci")
