@@ -94,6 +94,7 @@ def test_new_findings_still_fail(estate: Path, capsys: pytest.CaptureFixture[str
     assert code == 1
     assert {r for _, r in found(report)} == {
         "aws_iam_user.release_bot", "aws_iam_user_policy_attachment.release_bot",
+        "aws_iam_access_key.release_bot",
     }
     assert report["summary"]["suppressed"]["baseline"] == len(known)
 

@@ -14,14 +14,15 @@ from nhilint.cli import main
 
 EXAMPLE = "examples/aws-ci"
 #: what the README promises for the example: the CI user on main.tf line 8 (core rules, its
-#: escalation path) and the policy document that makes it an identity administrator
-#: (NHI011, where it is written)
+#: escalation path), its unrotated key on line 13 (NHI012) and the policy document that
+#: makes it an identity administrator (NHI011, where it is written)
 EXAMPLE_FINDINGS = {
     ("examples/aws-ci/main.tf", 8, "NHI015"),
     ("examples/aws-ci/main.tf", 8, "NHI001"),
     ("examples/aws-ci/main.tf", 8, "NHI002"),
     ("examples/aws-ci/main.tf", 8, "NHI003"),
     ("examples/aws-ci/main.tf", 8, "NHI004"),
+    ("examples/aws-ci/main.tf", 13, "NHI012"),
     ("examples/aws-ci/policy.tf", 1, "NHI011"),
 }
 
@@ -74,13 +75,14 @@ def test_example_text(in_repo: Path, capsys: pytest.CaptureFixture[str]) -> None
     )
     assert user.index(findings[0]) > chain
     fixes = [line for line in user if line.startswith("    fix: ")]
-    assert 1 <= len(fixes) == len(set(fixes)) <= 5
+    assert 1 <= len(fixes) == len(set(fixes)) <= 6
     assert policy_tf.splitlines()[:2] == [
         "examples/aws-ci/policy.tf", "  data.aws_iam_policy_document.ci"
     ]
     assert summary == (
-        "6 finding(s) (1 critical, 4 high, 1 medium) in 2 file(s), 4 resource(s), "
-        "1 principal(s): NHI001 1, NHI002 1, NHI003 1, NHI004 1, NHI011 1, NHI015 1\n"
+        "7 finding(s) (1 critical, 5 high, 1 medium) in 2 file(s), 4 resource(s), "
+        "1 principal(s): NHI001 1, NHI002 1, NHI003 1, NHI004 1, NHI011 1, NHI012 1, "
+        "NHI015 1\n"
     )
 
 

@@ -214,15 +214,15 @@ ERRORS = [
     ('fail-on = "severe"', "fail-on: unknown severity 'severe' "
      "(one of: critical, high, medium, low, info)"),
     ('fail-on = "hihg"', "fail-on: unknown severity 'hihg' (did you mean 'high'?)"),
-    ('select = ["NHI9O1"]', "select: no rule matches 'NHI9O1' (did you mean 'NHI901'?)"),
+    ('select = ["NHI909"]', "select: no rule matches 'NHI909' (did you mean 'NHI901'?)"),
     ('select = ["statc-secret"]',
      "select: no rule matches 'statc-secret' (did you mean 'static-secret'?)"),
     ('ignore = ["zzz"]', "ignore: no rule matches 'zzz' (see `nhilint rules`)"),
     ('ignore = [""]', "ignore: no rule matches '' (see `nhilint rules`)"),
     ("select = true", "select: must be a list of strings, got true"),
     ('severity-overrides = "high"', 'severity-overrides: must be a table, got "high"'),
-    ('severity-overrides = { NHI9O1 = "low" }',
-     "severity-overrides: unknown rule 'NHI9O1' (did you mean 'NHI901'?)"),
+    ('severity-overrides = { NHI909 = "low" }',
+     "severity-overrides: unknown rule 'NHI909' (did you mean 'NHI901'?)"),
     ('severity-overrides = { no-ownr = "low" }',
      "severity-overrides: unknown rule 'no-ownr' (did you mean 'no-owner'?)"),
     ('severity-overrides = { NHI011 = "meduim" }',
@@ -248,8 +248,8 @@ ERRORS = [
      "suppress[1].rules: must be a non-empty list of rule ids, got []"),
     ('[[suppress]]\naddress = "a.b"\nrules = "NHI001"',
      'suppress[1].rules: must be a non-empty list of rule ids, got "NHI001"'),
-    ('[[suppress]]\naddress = "a.b"\nrules = ["NHI9O1"]',
-     "suppress[1].rules: unknown rule 'NHI9O1' (did you mean 'NHI901'?)"),
+    ('[[suppress]]\naddress = "a.b"\nrules = ["NHI909"]',
+     "suppress[1].rules: unknown rule 'NHI909' (did you mean 'NHI901'?)"),
     ('[[suppress]]\naddress = "a.b"\nrules = ["statc-secret"]',
      "suppress[1].rules: unknown rule 'statc-secret' (did you mean 'NHI001'?)"),
     ('[[suppress]]\naddress = "a.b"\nrules = ["static-secret"]',
@@ -300,10 +300,10 @@ def test_a_config_outside_the_working_directory_is_named_as_found(
 def test_errors_reach_the_cli_as_one_line_and_exit_two(
     example: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(example / "infra", '[[suppress]]\naddress = "a.b"\nrules = ["NHI9O1"]\n')
+    write(example / "infra", '[[suppress]]\naddress = "a.b"\nrules = ["NHI909"]\n')
     assert main(["check", "infra"]) == 2
     assert capsys.readouterr().err == (
-        "nhilint: error: infra/.nhilint.toml: suppress[1].rules: unknown rule 'NHI9O1' "
+        "nhilint: error: infra/.nhilint.toml: suppress[1].rules: unknown rule 'NHI909' "
         "(did you mean 'NHI901'?)\n"
     )
 
@@ -436,7 +436,7 @@ def test_readme_errors_are_what_nhilint_says(
     configs = (
         'owner-tags = ["x"]\n',
         "fail-on = 3\n",
-        '[[suppress]]\naddress = "aws_iam_user.ci"\nrules = ["NHI9O1"]\n',
+        '[[suppress]]\naddress = "aws_iam_user.ci"\nrules = ["NHI909"]\n',
     )
     said = []
     for text in configs:

@@ -15,6 +15,7 @@ from nhilint.engine import collect_rules, finding
 from nhilint.identity.graph import (
     Access,
     Automation,
+    Claim,
     Credential,
     Declaration,
     Escalation,
@@ -31,7 +32,7 @@ from nhilint.identity.graph import (
     Trust,
     TrustKind,
 )
-from nhilint.model import Model, Span
+from nhilint.model import Model, Span, Unknown
 from nhilint.rule import Finding, RuleContext
 from nhilint.settings import Settings
 
@@ -82,17 +83,25 @@ def graph(**change: object) -> Graph:
     return dataclasses.replace(base, **change)
 
 
-def judge(g: Graph) -> dict[str, Finding]:
+def judge_all(g: Graph) -> list[Finding]:
     context = RuleContext(g, Model(), Settings())
-    found = [finding(r, h) for r in collect_rules() for h in r.check(context)]
-    return {f.rule: f for f in found}
+    return [finding(r, h) for r in collect_rules() for h in r.check(context)]
+
+
+def judge(g: Graph) -> dict[str, Finding]:
+    """The first finding of each rule."""
+    found: dict[str, Finding] = {}
+    for f in judge_all(g):
+        found.setdefault(f.rule, f)
+    return found
 
 
 def test_an_organisation_wide_service_account_is_judged_by_the_core_rules() -> None:
     found = judge(graph())
-    assert set(found) == {"NHI001", "NHI002", "NHI003", "NHI004"}
+    assert set(found) == {"NHI001", "NHI002", "NHI003", "NHI004", "NHI010"}
+    core = {r: f for r, f in found.items() if r != "NHI010"}
     assert all(f.span == _span(1) and f.resource == "google_service_account.deployer"
-               for f in found.values())
+               for f in core.values())
     assert "service account key google_service_account_key.deployer" in found["NHI001"].message
     assert found["NHI003"].severity.label == "critical"
     assert "organisation-wide" in found["NHI003"].message
@@ -122,7 +131,7 @@ def test_each_verdict_follows_its_fact() -> None:
 
 def test_an_unknown_automation_verdict_is_indeterminate_not_a_pass() -> None:
     found = judge(graph(principals=(_principal(Automation.UNKNOWN),)))
-    assert set(found) == {"NHI901"}
+    assert set(found) == {"NHI901", "NHI010"}  # an open trust is open whoever it admits
     assert found["NHI901"].severity.label == "info"
 
 
@@ -130,6 +139,52 @@ def test_the_oidc_trust_without_a_subject_is_in_the_graph() -> None:
     g = graph()
     (trust,) = [t for t in g.trusts if t.principal == SA]
     assert trust.kind is TrustKind.OIDC and trust.subjects == ()
+
+
+def _pinned_trust(*claims: Claim) -> Trust:
+    return dataclasses.replace(_trust(), claims=claims)
+
+
+def test_an_open_federated_trust_is_judged_through_the_graph() -> None:
+    found = judge(graph())["NHI010"]
+    assert found.message == (
+        "google_service_account.deployer trusts GitHub Actions tokens from every workflow of "
+        "every repository on GitHub: it requires no sub claim"
+    )
+    assert (found.span, found.severity.label) == (_span(30), "critical")  # it alters identity
+    assert "google_iam_workload_identity_pool_provider.github" in found.resources
+    org_wide = _pinned_trust(Claim("sub", ("repo:octo-org/*",), glob=True),
+                             Claim("aud", ("sts.amazonaws.com",)))
+    assert "every repository of octo-org: sub repo:octo-org/*" in judge(
+        graph(trusts=(org_wide,)))["NHI010"].message
+    pinned = _pinned_trust(Claim("sub", ("repo:octo-org/app:ref:refs/heads/main",)),
+                           Claim("aud", ("sts.amazonaws.com",)))
+    assert "NHI010" not in judge(graph(trusts=(pinned,)))
+    no_audience = judge(graph(trusts=(_pinned_trust(pinned.claims[0]),)))["NHI010"]
+    assert no_audience.severity.label == "low" and "any audience" in no_audience.message
+    assert [f.severity.label for f in judge_all(graph()) if f.rule == "NHI010"] == [
+        "critical", "low"]
+    unknown = _pinned_trust(Claim("sub", (Unknown("var", "var.subjects"),), glob=True),
+                            pinned.claims[1])
+    found_unknown = judge(graph(trusts=(unknown,)))
+    assert "NHI010" not in found_unknown
+    assert "its sub requirement ${var.subjects}" in found_unknown["NHI901"].message
+
+
+def test_a_long_lived_credential_is_judged_through_the_graph() -> None:
+    endless = dataclasses.replace(_key(None), exposed_in_state=True)
+    found = judge(graph(credentials=(endless,)))["NHI012"]
+    assert found.message == (
+        "google_service_account_key.deployer is a long-lived service account key of "
+        "google_service_account.deployer: never rotated and never expires, and its secret is "
+        "written to the deployment state in plain text"
+    )
+    assert (found.span, found.severity.label) == (_span(20), "high")
+    quiet = judge(graph(credentials=(dataclasses.replace(_key(None)),)))["NHI012"]
+    assert quiet.severity.label == "medium" and "state" not in quiet.message
+    assert "NHI012" not in judge(graph())  # the key has an end date
+    rotated = dataclasses.replace(_key(None), rotated=True)
+    assert "NHI012" not in judge(graph(credentials=(rotated,)))
 
 
 def test_the_graph_module_knows_no_platform() -> None:

@@ -123,7 +123,7 @@ CI_USER = {
     }],
     "credentials": [{
         "resource": "aws_iam_access_key.ci", "kind": "access-key", "label": "access key",
-        "persistent": True, "rotated": False, "expiry": None, "exposed_in_state": False,
+        "persistent": True, "rotated": False, "expiry": None, "exposed_in_state": True,
         "location": _location("main.tf", 13, 15),
     }],
     "trusts": [], "escalations": [], "pending": [],

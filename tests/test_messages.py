@@ -37,6 +37,26 @@ MESSAGES = {
         "without expiry (iam:* on *); access key aws_iam_access_key.ci is never rotated and "
         "never expires",
     ),
+    ("NHI010", "anyone"): (
+        "fixtures/NHI010/any_principal", "fixtures/NHI010/any_principal/main.tf", 23,
+        "anyone can assume aws_iam_role.anyone: it trusts every principal (*) with no condition "
+        "narrowing who calls",
+    ),
+    ("NHI010", "subject"): (
+        "fixtures/NHI010/github_actions", "fixtures/NHI010/github_actions/main.tf", 39,
+        "aws_iam_role.preview trusts GitHub Actions tokens from every repository of acme: sub "
+        "repo:acme/*",
+    ),
+    ("NHI010", "audience"): (
+        "fixtures/NHI010/github_actions", "fixtures/NHI010/github_actions/main.tf", 156,
+        "aws_iam_role.any_audience trusts GitHub Actions tokens meant for any audience: it "
+        "requires no particular aud (the issuer documents sts.amazonaws.com)",
+    ),
+    ("NHI010", "third-party"): (
+        "fixtures/NHI010/third_party", "fixtures/NHI010/third_party/main.tf", 28,
+        "aws_iam_role.cost_tool is trusted by arn:aws:iam::222222222222:root, an account that is "
+        "not the configuration's own, without an external id (confused deputy)",
+    ),
     ("NHI011", "default"): (
         "fixtures/NHI011/unattached_policy", "fixtures/NHI011/unattached_policy/main.tf", 2,
         "policy aws_iam_policy.break_glass grants identity-altering actions on every resource "
@@ -64,6 +84,29 @@ MESSAGES = {
         "automation principal aws_iam_user.ci holds a known privilege-escalation combination: "
         "AttachRolePolicyThenUpdateAssumeRolePolicy (iam:AttachRolePolicy, "
         "iam:UpdateAssumeRolePolicy) and 18 more",
+    ),
+    ("NHI012", "default"): (
+        "fixtures/NHI012/keys", "fixtures/NHI012/keys/main.tf", 15,
+        "aws_iam_access_key.backup_pgp is a long-lived access key of aws_iam_user.backup: never "
+        "rotated and never expires",
+    ),
+    ("NHI012", "state"): (
+        "fixtures/NHI012/keys", "fixtures/NHI012/keys/main.tf", 10,
+        "aws_iam_access_key.backup is a long-lived access key of aws_iam_user.backup: never "
+        "rotated and never expires, and its secret is written to the deployment state in plain "
+        "text",
+    ),
+    ("NHI014", "login"): (
+        "fixtures/NHI014/login_profile", "fixtures/NHI014/login_profile/main.tf", 14,
+        "automation principal aws_iam_user.reporting also has a console login profile "
+        "aws_iam_user_login_profile.reporting: people can sign in as it (holds a static access "
+        "key aws_iam_access_key.reporting)",
+    ),
+    ("NHI014", "trust"): (
+        "fixtures/NHI014/shared_role", "fixtures/NHI014/shared_role/main.tf", 17,
+        "automation principal aws_iam_role.build (trusted by service codebuild.amazonaws.com) "
+        "can also be assumed by people signing in through SAML provider "
+        "aws_iam_saml_provider.okta",
     ),
     ("NHI901", "automation"): (
         "fixtures/NHI901/human_user_without_login_profile",
@@ -114,6 +157,18 @@ MESSAGES = {
         "fixtures/NHI013/outputs", "fixtures/NHI013/outputs/main.tf", 45,
         "output.mailer_secret shows the AWS secret access key aws_iam_access_key.mailer.secret "
         "and is not marked sensitive",
+    ),
+    ("NHI901", "trust"): (
+        "fixtures/NHI901/unknown_trust_subject", "fixtures/NHI901/unknown_trust_subject/main.tf",
+        9,
+        "cannot tell how far the trust of aws_iam_role.deploy by GitHub Actions reaches: its sub "
+        "requirement ${var.allowed_subjects} is not known before apply",
+    ),
+    ("NHI901", "credential-expiry"): (
+        "fixtures/NHI901/unknown_key_lifetime", "fixtures/NHI901/unknown_key_lifetime/main.tf", 11,
+        "cannot tell whether aws_iam_service_specific_credential.assistant of "
+        "aws_iam_user.assistant is long-lived: its lifetime ${var.api_key_days} is not known "
+        "before apply",
     ),
 }
 

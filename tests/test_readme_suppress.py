@@ -47,7 +47,8 @@ def test_the_inline_suppression_hides_its_rules_with_its_reason(
     assert {(s["rule"], s["suppression"]["reason"]) for s in report["suppressed"]} == {
         ("NHI001", reason), ("NHI004", reason),
     }
-    assert {f["rule"] for f in report["findings"]} == {"NHI002", "NHI003", "NHI011", "NHI015"}
+    assert {f["rule"] for f in report["findings"]} == {
+        "NHI002", "NHI003", "NHI011", "NHI012", "NHI015"}
     main(["check", "infra"])
     assert capsys.readouterr().out.splitlines()[-1].endswith(
         "; 2 suppressed (2 inline); --show-suppressed lists them"

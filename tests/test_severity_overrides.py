@@ -32,7 +32,7 @@ def test_overrides_change_the_reported_severity_and_the_exit_code(
 ) -> None:
     assert severities(capsys) == (1, {
         "NHI001": "critical", "NHI002": "high", "NHI003": "high", "NHI004": "medium",
-        "NHI011": "high", "NHI015": "high",
+        "NHI011": "high", "NHI012": "high", "NHI015": "high",
     })
     (estate / ".nhilint.toml").write_text(
         'severity-overrides = { NHI001 = "low", no-owner = "low", NHI003 = "info", '
@@ -40,7 +40,7 @@ def test_overrides_change_the_reported_severity_and_the_exit_code(
     )
     assert severities(capsys) == (1, {
         "NHI001": "low", "NHI002": "low", "NHI003": "info", "NHI004": "critical",
-        "NHI011": "medium", "NHI015": "high",
+        "NHI011": "medium", "NHI012": "high", "NHI015": "high",
     })
     (estate / ".nhilint.toml").write_text(
         'severity-overrides = { NHI001 = "low", NHI004 = "low" }\nfail-on = "critical"\n'

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from nhilint.identity.graph import Access, Grant, Principal, Reason, Text
+from nhilint.identity.graph import Access, Automation, Grant, Principal, Reason, Text, Trust
 from nhilint.rule import Candidate, Evidence, show
 
 OWASP = "OWASP-NHI{n}:2025"
@@ -74,3 +74,24 @@ def core_params(found: Candidate, grants: Iterable[Grant] | None = None) -> dict
         "principal": label(found.principal),
         "grants": describe_grants(found.grants if grants is None else grants),
     }
+
+
+def trust_evidence(principal: Principal, trust: Trust) -> tuple[Evidence, ...]:
+    """The principal's declaration and the trust statement, for findings about a trust."""
+    found = []
+    if principal.declaration is not None:
+        address, span = principal.declaration
+        what = ("automation principal" if principal.automation is Automation.YES
+                else principal.kind)
+        found.append(Evidence(address, span, f"{what}: {reasons(principal.why)}"))
+    where = trust.written_in or principal.address or ""
+    found.append(Evidence(where, trust.span, describe_trust(trust)))
+    return tuple(found)
+
+
+def describe_trust(trust: Trust) -> str:
+    """``trust of oidc token.actions.githubusercontent.com requiring sub repo:org/*``."""
+    via = f" ({trust.via})" if trust.via else ""
+    claims = "; ".join(f"{c.name} {_few(c.values, 3)}" for c in trust.claims)
+    needs = f" requiring {claims}" if claims else ""
+    return f"trust of {trust.kind.value} {show(trust.issuer)}{via}{needs}"

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nhilint.checks._common import describe_grants, grant_evidence, label, reasons
+from nhilint.checks._common import (
+    describe_grants,
+    grant_evidence,
+    label,
+    reasons,
+    trust_evidence,
+)
+from nhilint.checks._trust import judge
 from nhilint.identity.graph import Automation, OwnerState, Pending, Principal
+from nhilint.model import Unknown
 from nhilint.rule import Evidence, Hit, RuleContext, Severity, rule, show
 
 
@@ -20,6 +28,10 @@ from nhilint.rule import Evidence, Hit, RuleContext, Severity, rule, show
           "({why}), and it holds {policy}, which is not fully known: {what}",
           "expiry": "automation principal {principal} can alter identity until {what}, "
           "which is not known before apply",
+          "trust": "cannot tell how far the trust of {principal} by {issuer} reaches: {what} "
+          "is not known before apply",
+          "credential-expiry": "cannot tell whether {credential} of {principal} is long-lived: "
+          "its lifetime {what} is not known before apply",
       })
 def indeterminate(ctx: RuleContext) -> Iterator[Hit]:
     """A value a rule needed is not known before deploy.
@@ -28,8 +40,9 @@ def indeterminate(ctx: RuleContext) -> Iterator[Hit]:
     Reports, as information, what the core rules could not decide because a value is only
     known after apply or comes from outside the scanned code: whether a principal that can
     alter identity is an automation principal, who owns an automation principal whose tags
-    are computed, and what a policy held by an automation principal contains when the policy
-    itself is unknown.
+    are computed, what a policy held by an automation principal contains when the policy
+    itself is unknown, how far a trust reaches when its subject or a condition is computed
+    (NHI010), and when a credential expires when its lifetime is computed (NHI012).
 
     ## Why is this bad?
     An unknown is not a pass. nhilint never guesses; it tells you where to look, so a
@@ -62,6 +75,8 @@ def indeterminate(ctx: RuleContext) -> Iterator[Hit]:
     yield from _automation_unknown(ctx)
     yield from _owner_unknown(ctx)
     yield from _expiry_unknown(ctx)
+    yield from _trust_unknown(ctx)
+    yield from _credential_expiry_unknown(ctx)
     for principal in ctx.graph.principals:
         if principal.automation is not Automation.NO:
             yield from _pending(ctx, principal)
@@ -125,3 +140,45 @@ def _pending(ctx: RuleContext, principal: Principal) -> Iterator[Hit]:
 def _what(item: Pending) -> str:
     u = item.undecided
     return f"{u.what} {u.reason}" if u.value is None else f"{u.what} {show(u.value)} {u.reason}"
+
+
+def _trust_unknown(ctx: RuleContext) -> Iterator[Hit]:
+    for principal in ctx.graph.principals:
+        seen: set[str] = set()
+        for found in (j for t in ctx.graph.trusts_of(principal) for j in judge(t)):
+            if found.unknown is None or found.key in seen:
+                continue
+            seen.add(found.key)
+            issuer = found.params.get("issuer", found.params.get("party"))
+            claim = found.params.get("claim")
+            what = (f"the trusted principal {show(found.unknown)}" if claim == "principal"
+                    else f"its {claim} requirement {show(found.unknown)}" if claim
+                    else f"the condition {show(found.unknown)}")
+            yield Hit(
+                principal.address or found.trust.written_in, found.trust.span,
+                {"principal": label(principal), "issuer": issuer, "what": what},
+                trust_evidence(principal, found.trust), template="trust",
+                key=f"trust-unknown:{found.key}", principal=label(principal),
+                fix=ctx.fix(principal.platform, "trust-unknown"),
+            )
+
+
+def _credential_expiry_unknown(ctx: RuleContext) -> Iterator[Hit]:
+    """Credentials with a computed lifetime, of principals the core rules do not judge (those
+    they do are reported with their grants, above)."""
+    judged = {c.principal.id for c in ctx.candidates()}
+    holders = {p.id: p for p in ctx.graph.principals}
+    for credential in ctx.graph.credentials:
+        if not isinstance(credential.expiry, Unknown) or credential.principal in judged:
+            continue
+        if not credential.persistent or credential.rotated:
+            continue
+        holder = holders.get(credential.principal)
+        who = label(holder) if holder else show(credential.principal.ref)
+        yield Hit(
+            credential.address, credential.span,
+            {"credential": credential.address, "principal": who, "what": credential.expiry},
+            (Evidence(credential.address, credential.span, f"{credential.label} lifetime"),),
+            template="credential-expiry", key="credential-expiry-unknown", principal=who,
+            fix=ctx.fix(credential.principal.platform, "credential-expiry-unknown"),
+        )

@@ -23,6 +23,9 @@ FIX_KEYS = (
     "automation-unknown-declared", "owner-unknown", "policy-unknown", "expiry-unknown",
     "privilege-escalation",
     "secret-literal", "secret-embedded", "secret-output",
+    "open-trust-anyone", "open-trust-subject", "open-trust-audience", "open-trust-third-party",
+    "trust-unknown", "long-lived-secret", "long-lived-secret-state", "credential-expiry-unknown",
+    "human-login", "human-trust",
 )
 
 

@@ -91,6 +91,7 @@ class Narrowing(enum.Enum):
     SUBJECT = "subject"  # federated subject claim
     AUDIENCE = "audience"  # federated audience claim
     PRINCIPAL = "principal"  # the calling principal's organisation, account or source
+    EXTERNAL_ID = "external-id"  # a value the trusted party presents for its customer
     OTHER = "other"  # narrows nothing nhilint weighs
     UNKNOWN = "unknown"  # the condition is not known before deploy
 
@@ -224,17 +225,47 @@ class TrustKind(enum.Enum):
     SERVICE = "service"
     OIDC = "oidc"
     SAML = "saml"
+    SSO = "sso"  # people signed in by single sign-on, through identities the SSO service manages
     PRINCIPAL = "principal"  # another account, role or user
     ANYONE = "anyone"
     IMPERSONATION = "impersonation"
     UNKNOWN = "unknown"
 
+    @property
+    def human(self) -> bool:
+        """The trusted party signs people in (a SAML provider, single sign-on)."""
+        return self in (TrustKind.SAML, TrustKind.SSO)
+
+
+class Party(enum.Enum):
+    """Whose tenant (account, subscription, project) a trusted principal belongs to."""
+
+    OWN = "own"  # the configuration's own
+    THIRD = "third-party"  # provably not the configuration's own
+    UNKNOWN = "unknown"
+
+
+class Claim(NamedTuple):
+    """A federated claim a trust requires: ``name`` as the issuer writes it (``sub``, ``aud``,
+    ``repository_id``) must match one of ``values``; with ``glob`` the values are patterns
+    (``*`` any run of characters, ``?`` any one character), else exact."""
+
+    name: str
+    values: tuple[Text, ...]
+    glob: bool = False
+
 
 @dataclasses.dataclass(frozen=True)
 class Trust:
     """``principal`` may be become by ``issuer`` (a service, an OIDC or SAML provider, an
-    account); ``via`` is the issuer's resource when it is declared here; ``subjects`` and
-    ``audiences`` the federated claims the trust requires (empty: none required)."""
+    account); ``via`` is the issuer's resource when it is declared here.
+
+    For a federated trust ``issuer`` is the issuer as its tokens name it, without a scheme
+    (``token.actions.githubusercontent.com``); ``claims`` are the claim requirements, every one
+    of which must hold; ``subjects`` and ``audiences`` the values of its subject and audience
+    claims, as written (empty: none required).  ``party`` says whose tenant a trusted
+    principal of another kind belongs to, when the trust names one.
+    """
 
     principal: PrincipalId
     kind: TrustKind
@@ -244,6 +275,10 @@ class Trust:
     subjects: tuple[Text, ...] = ()
     audiences: tuple[Text, ...] = ()
     conditions: tuple[Condition, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    party: Party | None = None
+    #: the resource the trust statement is written in (the role, a policy document)
+    written_in: str = ""
 
 
 class OwnerState(enum.Enum):
@@ -435,6 +470,14 @@ class Graph:
 
     def escalations_of(self, principal: Principal) -> tuple[Escalation, ...]:
         return self._escalations.get(principal.id, ())
+
+    @cached_property
+    def _trusts(self) -> Mapping[PrincipalId, tuple[Trust, ...]]:
+        return _index(self.trusts, lambda t: t.principal)
+
+    def trusts_of(self, principal: Principal) -> tuple[Trust, ...]:
+        """Who may become the principal."""
+        return self._trusts.get(principal.id, ())
 
 
 K = TypeVar("K")

@@ -24,6 +24,28 @@ def first_block(resource: Resource, name: str) -> Mapping[str, object]:
     return {}
 
 
+#: reference roots that do not name a resource of the configuration
+_NOT_RESOURCES = ("var.", "local.", "module.", "each.", "count.", "self.", "path.", "terraform.")
+
+
+def names_a_resource(value: object) -> bool:
+    """``aws_cognito_identity_pool.main.id``: an unknown value that is one attribute of one
+    resource (or data source), so one concrete value, not a pattern a caller chose."""
+    if not isinstance(value, Unknown) or value.ref is None or not value.ref.attr:
+        return False
+    written = value.source.strip()
+    return not value.ref.address.startswith(_NOT_RESOURCES) and "${" not in written and (
+        not written.startswith('"'))
+
+
+def could_be_anything(value: object) -> bool:
+    """An unknown value computed as a whole (a variable, a module output), which could be any
+    string, ``*`` included; not one resource's attribute, not a template with literal text."""
+    if not isinstance(value, Unknown) or names_a_resource(value):
+        return False
+    return not value.source.strip().startswith('"')
+
+
 class Index:
     """Resources of one model by address, to follow references."""
 

@@ -85,8 +85,17 @@ def module_findings(directory: str) -> Index:
         return {}
     index: dict[tuple[str, str], list[Finding]] = {}
     for found in scan(files, options(directory)).findings:
-        index.setdefault((os.path.abspath(found.span.path), found.resource), []).append(found)
+        for path in _declared_in(found):
+            index.setdefault((path, found.resource), []).append(found)
     return {key: tuple(value) for key, value in index.items()}
+
+
+def _declared_in(found: Finding) -> tuple[str, ...]:
+    """The files a finding is looked up by: where it is reported, and where its resource is
+    declared when that is another file (a role whose trust policy document is elsewhere)."""
+    paths = [found.span.path] + [e.span.path for e in found.evidence
+                                 if e.resource == found.resource]
+    return tuple(dict.fromkeys(os.path.abspath(p) for p in paths))
 
 
 def findings_for(path: str, address: str, rule_id: str) -> tuple[Finding, ...]:

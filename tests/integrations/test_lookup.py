@@ -92,7 +92,7 @@ def test_a_directory_is_scanned_alone_and_once(tmp_path: Path) -> None:
         (child / source.name).write_bytes(source.read_bytes())
     (tmp_path / "root.tf").write_text('resource "aws_iam_user" "human" {\n  name = "ann"\n}\n')
     assert lookup.module_findings(str(tmp_path)) == {}
-    assert len(lookup.module_findings(str(child))) == 2
+    assert len(lookup.module_findings(str(child))) == 3  # the user, its policy, its key
     assert lookup.module_findings.cache_info().misses == 2
     lookup.findings_for(str(child / "main.tf"), "aws_iam_user.ci", "NHI002")
     assert lookup.module_findings.cache_info().hits == 1
@@ -119,3 +119,20 @@ def test_importing_the_checks_package_imports_no_checkov() -> None:
     code = "import sys, nhilint.cli; print(any(m.startswith('checkov') for m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_trust_written_in_another_file_is_found_at_the_role(tmp_path: Path) -> None:
+    """NHI010 reports the trust statement (here in a policy document of another file); checkov
+    asks about the role in the file that declares it."""
+    (tmp_path / "trust.tf").write_text(
+        'data "aws_iam_policy_document" "t" {\n  statement {\n'
+        '    actions = ["sts:AssumeRole"]\n'
+        '    principals {\n      type        = "AWS"\n      identifiers = ["*"]\n    }\n'
+        "  }\n}\n"
+    )
+    (tmp_path / "role.tf").write_text(
+        'resource "aws_iam_role" "open" {\n  name               = "open"\n'
+        "  assume_role_policy = data.aws_iam_policy_document.t.json\n}\n"
+    )
+    found = lookup.findings_for(str(tmp_path / "role.tf"), "aws_iam_role.open", "NHI010")
+    assert [f.span.path.endswith("trust.tf") for f in found] == [True]

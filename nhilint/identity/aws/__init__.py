@@ -19,6 +19,7 @@ from nhilint.identity.aws.actions import load_catalog
 from nhilint.identity.aws.agents import agent_roles, as_agent, trusted_by_agents
 from nhilint.identity.aws.boundary import Boundary, boundary_of, bounded, known, unknown_boundary
 from nhilint.identity.aws.context import GROUP, PERMISSION_SET, PLATFORM, ROLE, USER, Context, Who
+from nhilint.identity.aws.credentials import credentials
 from nhilint.identity.aws.escalation import Source, by_principal, escalations
 from nhilint.identity.aws.fixes import FIXES
 from nhilint.identity.aws.grants import Held, attachments, held_policies
@@ -26,7 +27,6 @@ from nhilint.identity.aws.principals import (
     Verdict,
     classify_role,
     classify_user,
-    credentials,
     principal_for,
     trusts,
 )

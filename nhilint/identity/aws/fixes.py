@@ -60,4 +60,36 @@ FIXES: Mapping[str, str] = MappingProxyType(dict([
     ("secret-output",
      "mark the output sensitive = true, or output the PGP-encrypted attribute "
      "(encrypted_secret, encrypted_password with pgp_key) instead of the plain secret"),
+    ("open-trust-anyone",
+     "name the principals that may assume the role, or narrow the statement with an "
+     "aws:PrincipalOrgID, aws:PrincipalAccount or aws:SourceArn condition"),
+    ("open-trust-subject",
+     "pin the sub condition (StringEquals) to the one repository, project or service "
+     "account and the branch or environment that needs the role, e.g. "
+     "repo:<org>/<repo>:environment:<name> or system:serviceaccount:<namespace>:<name>"),
+    ("open-trust-audience",
+     "add a StringEquals condition on <issuer>:aud with the audience the issuer documents "
+     "for AWS (GitHub Actions and EKS: sts.amazonaws.com)"),
+    ("open-trust-third-party",
+     "require the external id the third party gave you: a StringEquals sts:ExternalId "
+     "condition on the statement"),
+    ("trust-unknown",
+     "write the trust's subject (and conditions) as literals, or scan the Terraform plan, "
+     "where they are known"),
+    ("long-lived-secret",
+     "replace the key by federation (an OIDC or instance role) and delete it, or rotate it: "
+     "lifecycle { replace_triggered_by = [time_rotating.<name>] }; deactivate keys no longer "
+     "used (status = \"Inactive\")"),
+    ("long-lived-secret-state",
+     "replace the key by federation and delete it; where it must stay, set pgp_key so the "
+     "secret is not written to the state in plain text, and rotate it with "
+     "lifecycle { replace_triggered_by = [time_rotating.<name>] }"),
+    ("credential-expiry-unknown",
+     "write credential_age_days as a literal, or scan the Terraform plan, where it is known"),
+    ("human-login",
+     "remove the aws_iam_user_login_profile: people sign in with identities of their own "
+     "(IAM Identity Center), automation with its key or, better, a role"),
+    ("human-trust",
+     "remove the SAML or IAM Identity Center statement from the automation role's trust "
+     "policy and give people a role (or permission set) of their own"),
 ]))

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from nhilint.identity.aws.context import KINDS, USER, Context, Who
-from nhilint.identity.aws.document import read_policy
-from nhilint.identity.aws.statement import condition_values, normalise
+from nhilint.identity.aws.context import KINDS, Context, Who
+from nhilint.identity.aws.credentials import PERSONAL_KINDS
+from nhilint.identity.aws.document import RawStatement, read_policy
+from nhilint.identity.aws.statement import normalise
+from nhilint.identity.aws.trusts import claims, is_sso, issuer_host, party, provider_audiences
 from nhilint.identity.graph import (
     Automation,
+    Condition,
     Credential,
-    CredentialKind,
     Declaration,
     Owner,
     OwnerState,
@@ -27,26 +29,9 @@ from nhilint.identity.graph import (
     TrustKind,
     Undecided,
 )
-from nhilint.identity.values import as_list, first_block
+from nhilint.identity.values import as_list
 from nhilint.model import Provider, Resource, Unknown
 
-
-class Spec(NamedTuple):
-    user_attr: str
-    kind: CredentialKind
-    label: str
-    persistent: bool
-
-
-#: credential resource type -> how it names its user, its kind, and whether it is a
-#: long-lived machine secret
-CREDENTIALS = {
-    "aws_iam_access_key": Spec("user", "access-key", "access key", True),
-    "aws_iam_service_specific_credential": Spec(
-        "user_name", "service-credential", "service-specific credential", True
-    ),
-    "aws_iam_user_login_profile": Spec("user", "console-password", "console login profile", False),
-}
 _SAML_ACTIONS = {"sts:assumerolewithsaml"}
 _TRUST_KINDS = {"Service": TrustKind.SERVICE, "AWS": TrustKind.PRINCIPAL,
                 "CanonicalUser": TrustKind.PRINCIPAL}
@@ -59,26 +44,6 @@ class Verdict(NamedTuple):
     why: tuple[Reason, ...]
 
 
-def credentials(ctx: Context) -> Iterator[tuple[Who, Credential]]:
-    for resource in ctx.model.resources:
-        spec = CREDENTIALS.get(resource.type)
-        if spec is None or resource.mode != "managed":
-            continue
-        principal = ctx.principal(USER, resource.get(spec.user_attr))
-        active = resource.get("status") != "Inactive"
-        yield principal, Credential(
-            principal.id, resource.address, spec.kind, spec.label, resource.span,
-            persistent=spec.persistent and active, rotated=_rotated(ctx, resource),
-        )
-
-
-def _rotated(ctx: Context, resource: Resource) -> bool:
-    """``lifecycle { replace_triggered_by = [time_rotating.x] }`` replaces the secret."""
-    lifecycle = first_block(resource, "lifecycle")
-    triggers = as_list(lifecycle.get("replace_triggered_by"))
-    return any(ctx.index.referenced(t, "time_rotating") is not None for t in triggers)
-
-
 def trusts(ctx: Context, role: Resource, who: Who) -> tuple[list[Trust], tuple[Undecided, ...]]:
     """Who may assume ``role``, and what of its trust policy is not known."""
     document = read_policy(role.get("assume_role_policy"), role, ("assume_role_policy",), ctx.index)
@@ -88,32 +53,57 @@ def trusts(ctx: Context, role: Resource, who: Who) -> tuple[list[Trust], tuple[U
         if not statement.allows:
             continue
         actions = [a for a in statement.actions if isinstance(a, str)]
-        for kind, issuer, via in _principals(ctx, raw.body.get("Principal"), actions):
-            conditions = statement.conditions
-            found.append(Trust(
-                who.id, kind, issuer, raw.span, via,
-                subjects=condition_values(conditions, ":sub"),
-                audiences=condition_values(conditions, ":aud"),
-                conditions=conditions,
-            ))
+        for kind, value in _principals(raw.body.get("Principal"), actions):
+            found.append(_trust(ctx, role, who, kind, value, raw, statement.conditions))
     return found, document.undecided
 
 
-def _principals(
-    ctx: Context, principal: object, actions: list[str]
-) -> Iterator[tuple[TrustKind, Text, str]]:
+def _trust(
+    ctx: Context, role: Resource, who: Who, kind: TrustKind, value: object, raw: RawStatement,
+    conditions: tuple[Condition, ...],
+) -> Trust:
+    condition = raw.body.get("Condition")
+    if kind is TrustKind.OIDC:
+        issuer, via = issuer_host(ctx, value, condition)
+        required = claims(condition, issuer)
+        if not any(c.name == "aud" for c in required):
+            implied = provider_audiences(ctx, value)
+            required += (implied,) if implied else ()
+        return Trust(
+            who.id, kind, issuer, raw.span, via,
+            subjects=tuple(v for c in required if c.name == "sub" for v in c.values),
+            audiences=tuple(v for c in required if c.name == "aud" for v in c.values),
+            conditions=conditions, claims=required, written_in=raw.written_in,
+        )
+    issuer, via = ("*", "") if kind is TrustKind.ANYONE else _issuer(ctx, value)
+    if kind is TrustKind.PRINCIPAL and is_sso(value, condition):
+        kind = TrustKind.SSO
+    who_party = party(ctx, role, value) if kind is TrustKind.PRINCIPAL else None
+    return Trust(who.id, kind, issuer, raw.span, via, conditions=conditions, party=who_party,
+                 written_in=raw.written_in)
+
+
+def _principals(principal: object, actions: list[str]) -> Iterator[tuple[TrustKind, object]]:
     if principal == "*":
-        yield TrustKind.ANYONE, "*", ""
+        yield TrustKind.ANYONE, "*"
         return
     if not isinstance(principal, dict):
         if principal is not None:
-            yield TrustKind.UNKNOWN, _text(principal), ""
+            yield TrustKind.UNKNOWN, principal
         return
     for key, values in principal.items():
-        for value in as_list(values):
-            kind = _kind(key, value, actions)
-            issuer, via = _issuer(ctx, value)
-            yield kind, issuer, via
+        for value in _flat(values):
+            yield _kind(key, value, actions), value
+
+
+def _flat(values: object) -> Iterator[object]:
+    """The principals of one type; a list nested in the list (Terraform 0.11's
+    ``["${local.arns}"]``) is flattened as that Terraform did."""
+    for value in as_list(values):
+        if isinstance(value, list | tuple):
+            yield from _flat(value)
+        else:
+            yield value
 
 
 def _kind(key: object, value: object, actions: Iterable[str]) -> TrustKind:
@@ -127,14 +117,9 @@ def _kind(key: object, value: object, actions: Iterable[str]) -> TrustKind:
 
 
 def _issuer(ctx: Context, value: object) -> tuple[Text, str]:
-    """The issuer as written (or its declared provider's URL host) and its resource."""
+    """The principal as written, and its resource when it is declared here."""
     target = ctx.index.referenced(value)
-    if target is None:
-        return _text(value), ""
-    url = target.get("url")
-    if target.type == "aws_iam_openid_connect_provider" and isinstance(url, str):
-        return url.removeprefix("https://"), target.address
-    return _text(value), target.address
+    return _text(value), (target.address if target is not None else "")
 
 
 def _text(value: object) -> Text:
@@ -175,7 +160,7 @@ def _present(value: object) -> bool:
 
 
 def classify_user(ctx: Context, who: Who, held: list[Credential]) -> Verdict:
-    keys = [c for c in held if c.persistent]
+    keys = [c for c in held if c.persistent and c.kind not in PERSONAL_KINDS]
     logins = [c for c in held if c.kind == "console-password"]
     if keys:
         return Verdict(Automation.YES, tuple(
@@ -196,11 +181,11 @@ def classify_role(
     why = [_trust_reason(t) for t in found if t.kind in _AUTOMATION_TRUSTS]
     if why:
         return Verdict(Automation.YES, tuple(dict.fromkeys(why)))
-    saml = [t for t in found if t.kind is TrustKind.SAML]
-    if saml:
-        return Verdict(Automation.NO, (
-            Reason("is trusted only by a SAML provider (human sign-on)", saml[0].issuer),
-        ))
+    people = [t for t in found if t.kind.human]
+    if people:
+        how = ("a SAML provider (human sign-on)" if people[0].kind is TrustKind.SAML
+               else "IAM Identity Center roles (human single sign-on)")
+        return Verdict(Automation.NO, (Reason(f"is trusted only by {how}", people[0].issuer),))
     verdict = _by_name(ctx, who)
     unknown = tuple(Reason(f"its trust policy: {u.what}", u.value, u.reason) for u in undecided)
     return Verdict(verdict.automation, verdict.why + unknown)

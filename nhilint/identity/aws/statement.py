@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Iterable
 
 from nhilint.identity.aws.actions import ActionCatalog, complement, match_actions, match_names
-from nhilint.identity.aws.arn import service_of, unbounded_resource
+from nhilint.identity.aws.arn import service_of, template_shape, unbounded_resource
 from nhilint.identity.aws.document import RawStatement
 from nhilint.identity.graph import (
     SCOPE_NARROWINGS,
@@ -54,7 +54,7 @@ NARROWING_KEYS: tuple[tuple[str, Narrowing], ...] = (
     ("aws:principalarn", Narrowing.PRINCIPAL),
     ("aws:sourcearn", Narrowing.PRINCIPAL),
     ("aws:sourceaccount", Narrowing.PRINCIPAL),
-    ("sts:externalid", Narrowing.PRINCIPAL),
+    ("sts:externalid", Narrowing.EXTERNAL_ID),
 )
 _EXPIRY_OPERATORS = {
     "datelessthan", "datelessthanequals", "numericlessthan", "numericlessthanequals",
@@ -235,10 +235,23 @@ def _conditions(value: object, undecided: list[Undecided]) -> tuple[Condition, .
 def _condition(
     key: object, operator: str, values: tuple[Text, ...], undecided: list[Undecided]
 ) -> Condition:
-    if not isinstance(key, str):
-        undecided.append(_unknown("Condition", key))
-        return Condition("", operator, values, Narrowing.UNKNOWN)
-    return Condition(key, operator, values, _narrowing(key))
+    if isinstance(key, str):
+        return Condition(key, operator, values, _narrowing(key))
+    written = _templated_key(key)
+    if written:
+        return Condition(written, operator, values, _narrowing(written))
+    undecided.append(_unknown("Condition", key))
+    return Condition("", operator, (_as_unknown(key),), Narrowing.UNKNOWN)
+
+
+def _templated_key(key: object) -> str:
+    """``${local.issuer}:sub``: a key whose prefix is computed but whose name is written (the
+    condition keys of an OIDC issuer whose URL is not known before apply); ``""`` otherwise."""
+    shape = template_shape(key, "\0")
+    _, sep, name = shape.rpartition(":")
+    if not sep or not name or "\0" in name or not isinstance(key, Unknown):
+        return ""
+    return key.source[1:-1]
 
 
 def _narrowing(key: str) -> Narrowing:
@@ -289,9 +302,3 @@ def _applicable(actions: frozenset[str], resources: tuple[Text, ...]) -> frozens
 def _service_of(action: str) -> str:
     service = action.split(":", 1)[0].lower()
     return "iam" if service == "sts" else service
-
-
-def condition_values(conditions: Iterable[Condition], suffix: str) -> tuple[Text, ...]:
-    """The values of every condition whose key ends with ``suffix`` (``:sub``)."""
-    return tuple(v for c in conditions if c.key.lower().endswith(suffix) for v in c.values)
-

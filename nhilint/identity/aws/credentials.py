@@ -1,0 +1,117 @@
+"""AWS credentials: the secrets that authenticate as an IAM user, how long they live, and
+whether Terraform writes them to its state in plain text.
+
+An access key, a service-specific credential, a signing certificate and an SSH public key
+are long-lived until deactivated (``status = "Inactive"``): AWS gives them no end date, except
+a Bedrock API key created with ``credential_age_days``.  A secret is rotated when its resource
+is replaced on a schedule: ``lifecycle { replace_triggered_by = [...] }`` naming a
+``time_rotating``, or a ``terraform_data``/``null_resource`` whose triggers name one (a
+rotation keeper).  Terraform stores every attribute in its state: the secret of an access key
+without ``pgp_key`` and the password of a service-specific credential are there in plain text;
+certificates and SSH keys are public material.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from nhilint.identity.aws.context import USER, Context, Who
+from nhilint.identity.graph import Credential, CredentialKind, Expiry
+from nhilint.identity.values import as_list, first_block
+from nhilint.model import Resource, Unknown
+
+
+class Spec(NamedTuple):
+    user_attr: str
+    kind: CredentialKind
+    label: str
+    persistent: bool
+    #: the attribute whose presence keeps the secret out of the state ("" : nothing does)
+    encrypted_by: str = ""
+    in_state: bool = False
+
+
+#: credential resource type -> how it names its user, its kind, whether it is a long-lived
+#: machine secret, and whether its secret lands in the state
+CREDENTIALS = {
+    "aws_iam_access_key": Spec("user", "access-key", "access key", True, "pgp_key", True),
+    "aws_iam_service_specific_credential": Spec(
+        "user_name", "service-credential", "service-specific credential", True, "", True
+    ),
+    "aws_iam_signing_certificate": Spec("user_name", "certificate", "signing certificate", True),
+    "aws_iam_user_ssh_key": Spec("username", "ssh-key", "SSH public key", True),
+    "aws_iam_user_login_profile": Spec("user", "console-password", "console login profile", False),
+}
+#: credential kinds a person holds as readily as software: no evidence of automation
+PERSONAL_KINDS = frozenset({"ssh-key", "console-password"})
+_KEEPERS = {"terraform_data": ("triggers_replace", "input"), "null_resource": ("triggers",)}
+
+
+def credentials(ctx: Context) -> Iterator[tuple[Who, Credential]]:
+    for resource in ctx.model.resources:
+        spec = CREDENTIALS.get(resource.type)
+        if spec is None or resource.mode != "managed":
+            continue
+        principal = ctx.principal(USER, resource.get(spec.user_attr))
+        yield principal, Credential(
+            principal.id, resource.address, spec.kind, spec.label, resource.span,
+            persistent=spec.persistent and _active(resource), rotated=_rotated(ctx, resource),
+            expiry=_expiry(resource), exposed_in_state=_in_state(resource, spec),
+        )
+
+
+def _active(resource: Resource) -> bool:
+    status = resource.get("status")
+    return not (isinstance(status, str) and status.lower() == "inactive")
+
+
+def _expiry(resource: Resource) -> Expiry:
+    """A Bedrock API key's ``credential_age_days``; nothing else ends by itself."""
+    days = resource.get("credential_age_days")
+    if days is None or isinstance(days, bool):
+        return None
+    if isinstance(days, int):
+        return f"{days} days after it is created"
+    return days if isinstance(days, Unknown) else Unknown(f"is a {type(days).__name__}")
+
+
+def _in_state(resource: Resource, spec: Spec) -> bool:
+    if not spec.in_state:
+        return False
+    if not spec.encrypted_by:
+        return True
+    key = resource.get(spec.encrypted_by)
+    return key is None or key == ""
+
+
+def _rotated(ctx: Context, resource: Resource) -> bool:
+    """``lifecycle { replace_triggered_by = [time_rotating.x] }``, directly or through a
+    rotation keeper, replaces the secret on a schedule."""
+    lifecycle = first_block(resource, "lifecycle")
+    return any(_rotates(ctx, t) for t in as_list(lifecycle.get("replace_triggered_by")))
+
+
+def _rotates(ctx: Context, trigger: object) -> bool:
+    target = ctx.index.referenced(trigger, "time_rotating", *_KEEPERS)
+    if target is None:
+        return False
+    if target.type == "time_rotating":
+        return True
+    values = [target.get(a) for a in _KEEPERS[target.type]]
+    return any(ctx.index.referenced(u, "time_rotating") is not None
+               for v in values for u in _unknowns(v))
+
+
+def _unknowns(value: object) -> Iterator[Unknown]:
+    """The unknown values inside a value (references to other resources are unknown)."""
+    if isinstance(value, Unknown):
+        yield value
+        if isinstance(value.partial, dict | list):
+            yield from _unknowns(value.partial)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _unknowns(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _unknowns(item)
