@@ -24,6 +24,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -47,6 +48,7 @@ from nhilint.identity.aws.managed import flags_of  # noqa: E402
 
 OUTPUT = REPO_ROOT / "nhilint" / "data" / "aws_managed_policies.json"
 CATALOG = REPO_ROOT / "nhilint" / "data" / "aws_actions.json"
+EXTRA = REPO_ROOT / "nhilint" / "data" / "aws_escalations.json"
 REPOSITORY = "https://github.com/iann0036/iam-dataset"
 FOLDER = "aws/managedpolicies/"
 ENV = "NHILINT_IAM_DATASET"
@@ -167,14 +169,31 @@ def _patterns(value: object) -> list[object]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def escalation_members(catalog: ActionCatalog) -> frozenset[str]:
-    return frozenset(a for actions in catalog.escalation_methods.values() for a in actions)
+def escalation_members(catalog: ActionCatalog, extra: Path = EXTRA) -> frozenset[str]:
+    """The actions of every privilege-escalation method NHI015 matches: cloudsplaining's (in the
+    catalog) and nhilint's reviewed additions (``aws_escalations.json``, when it is there)."""
+    members = {a for actions in catalog.escalation_methods.values() for a in actions}
+    if extra.exists():
+        methods = json.loads(extra.read_text(encoding="utf-8")).get("methods", {})
+        members |= {a for body in methods.values() for a in body.get("actions", [])}
+    return frozenset(members)
+
+
+def fingerprint(catalog: ActionCatalog, members: frozenset[str]) -> str:
+    """What the reduction weighed: a change of it (a catalog or escalation data change) makes
+    the table stale, which the tests see without the dataset."""
+    weighed = {
+        "alters": sorted(a for a in catalog.categories if catalog.class_of(a) == ALTERS),
+        "reaching": sorted(catalog.reaching(catalog.categories)),
+        "members": sorted(members),
+    }
+    text = json.dumps(weighed, sort_keys=True).encode()
+    return hashlib.sha256(text).hexdigest()[:16]
 
 
 def build(sources: Sequence[Source], catalog: ActionCatalog, pin: Mapping[str, str],
-          versions: Mapping[str, object]) -> dict[str, object]:
+          versions: Mapping[str, object], members: frozenset[str]) -> dict[str, object]:
     """The whole data file as a JSON-ready mapping."""
-    members = escalation_members(catalog)
     policies: dict[str, object] = {}
     harmless: list[str] = []
     for item in sorted(sources, key=lambda s: s.key):
@@ -190,7 +209,11 @@ def build(sources: Sequence[Source], catalog: ActionCatalog, pin: Mapping[str, s
         "_meta": {
             "generator": "scripts/gen_aws_managed_policies.py (run it to regenerate; --check)",
             "source": {"repository": REPOSITORY, "path": FOLDER, **pin},
-            "catalog": {"file": "nhilint/data/aws_actions.json", "versions": dict(versions)},
+            "catalog": {
+                "file": "nhilint/data/aws_actions.json",
+                "versions": dict(versions),
+                "weighed": fingerprint(catalog, members),
+            },
             "counts": {
                 "policies": len(policies) + len(harmless),
                 "with_statements": len(policies),
@@ -262,7 +285,7 @@ def generate(dataset: Path, commit: str, catalog_file: Path = CATALOG) -> dict[s
     catalog = catalog_from_data(raw)
     sources = [source(path, content) for path, content in blobs(dataset, full)]
     return build(sources, catalog, {"commit": full, "committed": date},
-                 raw.get("_meta", {}).get("versions", {}))
+                 raw.get("_meta", {}).get("versions", {}), escalation_members(catalog))
 
 
 def check(output: Path, expected: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from nhilint.identity.graph import Access, Grant, Principal, Reason, Text
-from nhilint.rule import Candidate, Evidence, show
+from nhilint.rule import Candidate, Evidence, RuleContext, show
 
 OWASP = "OWASP-NHI{n}:2025"
 
@@ -78,3 +78,11 @@ def core_params(found: Candidate, grants: Iterable[Grant] | None = None) -> dict
         "principal": label(found.principal),
         "grants": describe_grants(found.grants if grants is None else grants),
     }
+
+
+def grant_fix(ctx: RuleContext, platform: str, key: str, grants: Iterable[Grant]) -> str:
+    """The fix for grants: ``key``'s, or ``key-managed``'s for those in provider-managed
+    policies (replaced, not edited), both when the grants are of both kinds."""
+    kinds = {g.access.managed for g in grants}
+    keys = [k for k, managed in ((key, False), (f"{key}-managed", True)) if managed in kinds]
+    return "; ".join(ctx.fix(platform, k) for k in keys)

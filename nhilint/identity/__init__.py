@@ -17,9 +17,10 @@ from nhilint.settings import Settings
 
 #: the fix hints every adapter provides (checked by the tests)
 FIX_KEYS = (
-    "static-secret", "no-owner", "wildcard-scope", "no-expiry-grant", "no-expiry-credential",
-    "admin-policy", "admin-policy-managed", "automation-unknown-external",
-    "automation-unknown-declared", "owner-unknown", "policy-unknown", "expiry-unknown",
+    "static-secret", "no-owner", "wildcard-scope", "wildcard-scope-managed", "no-expiry-grant",
+    "no-expiry-grant-managed", "no-expiry-credential", "admin-policy", "admin-policy-managed",
+    "automation-unknown-external", "automation-unknown-declared", "owner-unknown",
+    "policy-unknown", "expiry-unknown",
 )
 
 

@@ -109,7 +109,8 @@ def _grants(held: list[Held]) -> Iterator[Grant]:
             provenance = item.provenance()
             for statement in item.read.statements:
                 if statement.allows:
-                    yield Grant(pid, access(statement, statement.altering - denied), provenance)
+                    entry = access(statement, statement.altering - denied, item.read.managed)
+                    yield Grant(pid, entry, provenance)
 
 
 def _pending(held: list[Held]) -> Iterator[Pending]:

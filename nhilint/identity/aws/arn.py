@@ -52,6 +52,25 @@ def last_segment(value: object) -> str | None:
     return value
 
 
+#: a bare traversal: ``aws_iam_role.deploy.arn``, ``data.aws_iam_role.x.arn``, ``x[0].arn``
+_TRAVERSAL = re.compile(r'^[A-Za-z_][\w-]*(?:\.[\w*-]+|\[[^\[\]]*\])*$')
+_NOT_RESOURCES = ("var.", "local.", "module.", "each.", "count.", "path.", "terraform.", "self.")
+
+
+def names_resources(value: object) -> bool:
+    """Is ``value``, though not known before apply, the ``arn`` of resources the configuration
+    names (``aws_iam_role.deploy.arn``, ``data.aws_iam_role.ci.arn``, ``aws_iam_role.x[*].arn``)?
+    Such a value is those resources' own ARNs: never ``*``, never a pattern."""
+    if not isinstance(value, Unknown) or value.ref is None:
+        return False
+    ref = value.ref
+    return (
+        ref.attr[-1:] == ("arn",)
+        and not ref.address.startswith(_NOT_RESOURCES)
+        and bool(_TRAVERSAL.match(value.source))
+    )
+
+
 #: the account of AWS managed policies: ``arn:aws:iam::aws:policy/...``.  Nothing there can be
 #: written by a customer ("You cannot change the permissions defined in AWS managed policies",
 #: https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html)

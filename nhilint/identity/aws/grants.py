@@ -45,7 +45,7 @@ class Read(NamedTuple):
 
     def policy(self) -> Policy:
         """The policy as the graph sees it: its Allows, less what its own Denys take back."""
-        own = accesses(self.statements, taken_back(self.statements))
+        own = accesses(self.statements, taken_back(self.statements), self.managed)
         return Policy(PLATFORM, self.address, self.label, self.name, own, self.span, self.managed)
 
 
@@ -215,4 +215,4 @@ def _policy_for_arn(ctx: Context, arn: str, span: Span, written_in: str) -> Read
         else "is a customer managed policy not declared in the scanned code"
     )
     return Read("", arn, name, (), span, defined=False,
-                undecided=(Undecided(arn, None, reason),))
+                undecided=(Undecided("the policy", None, reason),))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from nhilint.identity.aws.actions import (
     ALTERS,
@@ -24,7 +24,7 @@ from nhilint.identity.aws.actions import (
     match_actions,
     match_names,
 )
-from nhilint.identity.aws.arn import acts_on, unbounded_resource
+from nhilint.identity.aws.arn import acts_on, names_resources, unbounded_resource
 from nhilint.identity.aws.document import RawStatement
 from nhilint.identity.aws.timing import ended_by
 from nhilint.identity.graph import (
@@ -139,7 +139,7 @@ def normalise(
                      "NotAction" if not_actions else "Action")
     not_resources = "NotResource" in body
     resources = _texts(body.get("NotResource" if not_resources else "Resource"), undecided,
-                       "NotResource" if not_resources else "Resource")
+                       "NotResource" if not_resources else "Resource", names_resources)
     known_actions = [a for a in actions if isinstance(a, str)]
     matched = match_actions(known_actions, catalog)
     covered = complement(matched, catalog) if not_actions else matched
@@ -177,16 +177,19 @@ def taken_back(statements: Iterable[Statement]) -> frozenset[str]:
     return frozenset().union(*(s.covered for s in statements if s.takes_back))
 
 
-def accesses(statements: Iterable[Statement], denied: frozenset[str]) -> tuple[Access, ...]:
+def accesses(
+    statements: Iterable[Statement], denied: frozenset[str], managed: bool = False
+) -> tuple[Access, ...]:
     """The Allow statements as accesses, less the ``denied`` identity-altering actions.
 
     Only an unconditional Deny on every resource takes actions back; a Deny narrowed by a
     condition or to some resources leaves the Allow standing (it still applies elsewhere).
     """
-    return tuple(access(s, s.altering - denied) for s in statements if s.allows)
+    return tuple(access(s, s.altering - denied, managed) for s in statements if s.allows)
 
 
-def access(statement: Statement, altering: frozenset[str]) -> Access:
+def access(statement: Statement, altering: frozenset[str], managed: bool = False) -> Access:
+    """The statement as an access granting ``altering``; ``managed``: in an AWS managed policy."""
     return Access(
         permissions=statement.actions if statement.not_actions else _altering_first(
             statement.actions, altering
@@ -200,6 +203,7 @@ def access(statement: Statement, altering: frozenset[str]) -> Access:
         conditions=statement.conditions,
         expiry=_expiry(statement.conditions),
         undecided=statement.relevant_unknowns,
+        managed=managed,
     )
 
 
@@ -232,14 +236,19 @@ def _as_unknown(value: object) -> Unknown:
     return Unknown(f"not a string but a {type(value).__name__}")
 
 
-def _texts(value: object, undecided: list[Undecided], field: str) -> tuple[Text, ...]:
-    """The values; each unknown one is noted as undecided."""
+def _texts(
+    value: object, undecided: list[Undecided], field: str,
+    bounded: Callable[[object], bool] = lambda _: False,
+) -> tuple[Text, ...]:
+    """The values; each unknown one is noted as undecided, unless what it can be is
+    ``bounded`` enough for every verdict (the ARN of a resource the configuration names)."""
     found: list[Text] = []
     for item in as_list(value):
         if isinstance(item, str):
             found.append(item)
         else:
-            undecided.append(_unknown(field, item))
+            if not bounded(item):
+                undecided.append(_unknown(field, item))
             found.append(_as_unknown(item))
     return tuple(found)
 
