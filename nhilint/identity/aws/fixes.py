@@ -32,8 +32,7 @@ FIXES: Mapping[str, str] = MappingProxyType(dict([
      "DateLessThan aws:CurrentTime condition"),
     ("no-expiry-credential",
      "rotate the key (lifecycle { replace_triggered_by = [time_rotating.<name>] }) or "
-     "replace it by federation (an OIDC or instance role with short-lived credentials) and "
-     "delete it"),
+     "replace it by federation"),
     ("admin-policy",
      'name the identity-altering actions and the ARNs they may change instead of "*"'),
     ("admin-policy-managed",
