@@ -44,7 +44,7 @@ from nhilint.identity.aws.actions import (  # noqa: E402  (the repository's own 
     match_actions,
     match_names,
 )
-from nhilint.identity.aws.managed import flags_of  # noqa: E402
+from nhilint.identity.aws.managed import FLAGS, flags_of  # noqa: E402
 
 OUTPUT = REPO_ROOT / "nhilint" / "data" / "aws_managed_policies.json"
 CATALOG = REPO_ROOT / "nhilint" / "data" / "aws_actions.json"
@@ -195,52 +195,60 @@ def build(sources: Sequence[Source], catalog: ActionCatalog, pin: Mapping[str, s
           versions: Mapping[str, object], members: frozenset[str]) -> dict[str, object]:
     """The whole data file as a JSON-ready mapping."""
     policies: dict[str, object] = {}
+    flagged: list[list[str]] = []
     harmless: list[str] = []
     for item in sorted(sources, key=lambda s: s.key):
         reduced = [r for r in (reduce(s, catalog, members) for s in item.statements) if r]
         if reduced:
-            policies[item.key] = {"statements": reduced, "flags": flags_of(reduced, catalog)}
+            flagged.append(flags_of(reduced, catalog))
+            policies[item.key] = {"statements": reduced, "flags": flagged[-1]}
         else:
             harmless.append(item.key)
     deprecated = sorted(s.key for s in sources if s.deprecated)
     pathless = sorted(s.key for s in sources if s.pathless)
-    flagged = [p for p in policies.values() if isinstance(p, dict)]
+    counts: dict[str, int] = {
+        "policies": len(policies) + len(harmless),
+        "with_statements": len(policies),
+        "harmless": len(harmless),
+        "deprecated": len(deprecated),
+        "pathless": len(pathless),
+    }
+    for flag in FLAGS:
+        counts[flag] = sum(1 for flags in flagged if flag in flags)
+    weighed = fingerprint(catalog, members)
     return {
-        "_meta": {
-            "generator": "scripts/gen_aws_managed_policies.py (run it to regenerate; --check)",
-            "source": {"repository": REPOSITORY, "path": FOLDER, **pin},
-            "catalog": {
-                "file": "nhilint/data/aws_actions.json",
-                "versions": dict(versions),
-                "weighed": fingerprint(catalog, members),
-            },
-            "counts": {
-                "policies": len(policies) + len(harmless),
-                "with_statements": len(policies),
-                "harmless": len(harmless),
-                "deprecated": len(deprecated),
-                "pathless": len(pathless),
-                **{flag: sum(1 for p in flagged if flag in p["flags"])
-                   for flag in ("alters-identity", "identity-admin", "wildcard-actions")},
-            },
-            "policies": (
-                "ARN path/name -> {statements: the statements granting an identity-altering action,"
-                " an obtains-credentials action reaching another identity, or an escalation"
-                " method's action, reduced to those action patterns (an Allow with NotAction"
-                " whole); flags: what they amount to}"
-            ),
-            "harmless": "ARN path/name of every policy granting nothing of the above",
-            "deprecated": "ARN path/name of every policy the dataset marks deprecated",
-            "pathless": (
-                "policies the dataset keeps no ARN for (deprecated ones), by name alone: an ARN"
-                " with that name finds them whatever its path (AWS managed policy names are"
-                " unique, the dataset names its files after them)"
-            ),
-        },
+        "_meta": meta(pin, versions, weighed, counts),
         "policies": policies,
         "harmless": harmless,
         "deprecated": deprecated,
         "pathless": pathless,
+    }
+
+
+def meta(pin: Mapping[str, str], versions: Mapping[str, object], weighed: str,
+         counts: Mapping[str, int]) -> dict[str, object]:
+    return {
+        "generator": "scripts/gen_aws_managed_policies.py (run it to regenerate; --check)",
+        "source": {"repository": REPOSITORY, "path": FOLDER, **pin},
+        "catalog": {
+            "file": "nhilint/data/aws_actions.json",
+            "versions": dict(versions),
+            "weighed": weighed,
+        },
+        "counts": dict(counts),
+        "policies": (
+            "ARN path/name -> {statements: the statements granting an identity-altering action,"
+            " an obtains-credentials action reaching another identity, or an escalation"
+            " method's action, reduced to those action patterns (an Allow with NotAction"
+            " whole); flags: what they amount to}"
+        ),
+        "harmless": "ARN path/name of every policy granting nothing of the above",
+        "deprecated": "ARN path/name of every policy the dataset marks deprecated",
+        "pathless": (
+            "policies the dataset keeps no ARN for (deprecated ones), by name alone: an ARN"
+            " with that name finds them whatever its path (AWS managed policy names are"
+            " unique, the dataset names its files after them)"
+        ),
     }
 
 

@@ -141,17 +141,13 @@ def normalise(
     resources = _texts(body.get("NotResource" if not_resources else "Resource"), undecided,
                        "NotResource" if not_resources else "Resource", names_resources)
     known_actions = [a for a in actions if isinstance(a, str)]
-    matched = match_actions(known_actions, catalog)
-    covered = complement(matched, catalog) if not_actions else matched
-    if not not_resources:
-        covered = _applicable(covered, resources, catalog)
+    covered = _covered(known_actions, not_actions, resources, not_resources, catalog)
     conditions = _conditions(body.get("Condition"), undecided)
     wildcard_resources = not_resources or any(unbounded_resource(r) for r in resources)
-    narrowed = any(c.narrows in SCOPE_NARROWINGS for c in conditions)
     reaching = catalog.reaching(covered)
     altering = catalog.of_class(covered, ALTERS)
-    if wildcard_resources and not narrowed:
-        altering |= reaching
+    if wildcard_resources and not any(c.narrows in SCOPE_NARROWINGS for c in conditions):
+        altering |= reaching  # obtaining the credentials of every role, unnarrowed
     return Statement(
         effect=effect if isinstance(effect, str) else _as_unknown(effect),
         actions=actions,
@@ -170,6 +166,16 @@ def normalise(
         reaching=reaching,
         ended=ended_by(conditions, today),
     )
+
+
+def _covered(
+    actions: list[str], not_actions: bool, resources: tuple[Text, ...], not_resources: bool,
+    catalog: ActionCatalog,
+) -> frozenset[str]:
+    """The catalog actions the statement's actions cover where its resources let them act."""
+    matched = match_actions(actions, catalog)
+    covered = complement(matched, catalog) if not_actions else matched
+    return covered if not_resources else _applicable(covered, resources, catalog)
 
 
 def taken_back(statements: Iterable[Statement]) -> frozenset[str]:
