@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -220,7 +221,7 @@ def _options(
     return Options(
         select=tuple(ns.select) or config.select,
         ignore=tuple(ns.ignore) or config.ignore,
-        settings=config.settings,
+        settings=dataclasses.replace(config.settings, today=datetime.date.today()),
         suppress=config.suppress,
         baseline=known,
     )

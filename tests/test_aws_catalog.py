@@ -1,4 +1,4 @@
-"""The AWS action catalog, its generator, IAM pattern matching and the managed-policy data."""
+"""The AWS action catalog (classes, resource types), its generator and IAM pattern matching."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import importlib.util
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -23,18 +22,13 @@ from nhilint.identity.aws.actions import (
     match_names,
     pattern_matches,
 )
-from nhilint.identity.aws.managed import (
-    is_aws_managed_arn,
-    known_managed_policies,
-    managed_policy,
-)
 
 REPO = Path(__file__).resolve().parent.parent
 ACTIONS_JSON = REPO / "nhilint" / "data" / "aws_actions.json"
-MANAGED_JSON = REPO / "nhilint" / "data" / "aws_managed_policies.json"
 GENERATOR = REPO / "scripts" / "gen_aws_catalog.py"
 CURATED = REPO / "scripts" / "aws_curated_actions.toml"
-CATEGORIES = {"permissions-management", "curated", "escalation", "credentials"}
+SOURCES = {"permissions-management", "curated", "escalation", "credentials", "data-exfiltration"}
+CLASSES = {"alters-identity", "obtains-credentials", "reads-secrets"}
 
 # A dozen of the 134 "Permissions management" identity-service actions of policy_sentry 0.15.2
 # (nhi-catalog-data.json "aws_permissions_management_identity_services"), copied as literals.
@@ -99,7 +93,7 @@ def test_generated_catalog_is_up_to_date(generator: ModuleType) -> None:
 def test_generator_check_mode_exits_1_on_a_stale_file(tmp_path: Path) -> None:
     _policy_sentry()
     stale = _data(ACTIONS_JSON)
-    identity = stale["identity_altering"]
+    identity = stale["actions"]
     assert isinstance(identity, dict)
     del identity["sts:AssumeRole"]
     target = tmp_path / "aws_actions.json"
@@ -119,31 +113,53 @@ def test_every_curated_action_exists_in_policy_sentry(generator: ModuleType) -> 
     from policy_sentry.querying.actions import get_action_data
 
     curated = generator.load_curated(CURATED)
-    assert len(curated) >= 54
-    for name in curated:
-        service, _, action = name.partition(":")
-        assert get_action_data(service, action), f"{name} unknown to policy_sentry"
+    assert set(curated) == set(generator.CURATED_TABLES)
+    assert len(curated["alters-identity"]) >= 50
+    for table, names in curated.items():
+        for name in names:
+            service, _, action = name.partition(":")
+            rows = get_action_data(service, action).get(service, [])
+            assert rows, f"[{table}] {name} unknown to policy_sentry"
+            assert rows[0]["action"] == name, f"[{table}] {name}: policy_sentry writes it so"
 
 
 # --------------------------------------------------------------------------- generator logic
 
 
 def _fake_sources(generator: ModuleType, **overrides: object) -> object:
-    canonical = {
-        n.lower(): n
-        for n in (
-            "iam:CreateAccessKey",
-            "iam:PassRole",
-            "sts:AssumeRole",
-            "ec2:RunInstances",
-            "lambda:UpdateFunctionCode",
-        )
+    pm, iam = "Permissions management", "arn:${Partition}:iam::${Account}:"
+    def regional(service: str) -> str:
+        return f"arn:${{Partition}}:{service}:${{Region}}:${{Account}}:"
+
+    info = {
+        "iam:CreateAccessKey": (pm, (iam + "user/${UserNameWithPath}",)),
+        "iam:CreateServiceLinkedRole": (pm, ()),
+        "iam:PassRole": (pm, (iam + "role/${RoleNameWithPath}",)),
+        "sts:AssumeRole": ("Write", (iam + "role/${RoleNameWithPath}",)),
+        "sts:GetSessionToken": ("Read", ()),
+        "ec2:RunInstances": ("Write", (regional("ec2") + "instance/${Id}",)),
+        "lambda:UpdateFunctionCode": (
+            "Write", (regional("lambda") + "function:${FunctionName}",)
+        ),
+        "secretsmanager:GetSecretValue": (
+            "Read", (regional("secretsmanager") + "secret:${SecretId}",)
+        ),
+        "s3:GetObject": ("Read", ("arn:${Partition}:s3:::${BucketName}/${ObjectName}",)),
+        "ecr:GetAuthorizationToken": ("Read", ()),
     }
     fields: dict[str, object] = {
-        "canonical": canonical,
-        "descriptions": {"iam:CreateAccessKey": "creates a key"},
-        "permissions_management": ["iam:CreateAccessKey", "iam:PassRole"],
-        "curated": {"sts:AssumeRole": "assumes a role"},
+        "canonical": {n.lower(): n for n in info},
+        "info": lambda name: generator.Info(*info[name], description=f"about {name}"),
+        "permissions_management": [
+            "iam:CreateAccessKey", "iam:CreateServiceLinkedRole", "iam:PassRole",
+        ],
+        "curated": {
+            "alters-identity": {},
+            "obtains-credentials": {},
+            "obtains-credentials-of-caller": {},
+            "reads-secrets": {},
+            "not-identity-altering": {"iam:CreateServiceLinkedRole": "AWS defines it"},
+        },
         "escalation_methods": {
             "CreateAccessKey": ["iam:createaccesskey"],
             "EditLambda": ["lambda:updatefunctioncode"],
@@ -151,20 +167,36 @@ def _fake_sources(generator: ModuleType, **overrides: object) -> object:
             "Typo": ["gamelist:getcomputeaccess", "iam:passrole"],
         },
         "pathfinding": {"EditLambda": "https://pathfinding.cloud/paths/lambda-003"},
-        "credentials": ["iam:createaccesskey", "sts:assumerole", "gamelist:getcomputeaccess"],
+        "credentials": [
+            "iam:createaccesskey", "sts:assumerole", "sts:getsessiontoken",
+            "ecr:getauthorizationtoken", "gamelist:getcomputeaccess",
+        ],
+        "exfiltration": ["s3:GetObject", "secretsmanager:GetSecretValue"],
         "versions": {"policy_sentry": "test", "cloudsplaining": "test"},
     }
     fields.update(overrides)
     return generator.Sources(**fields)
 
 
-def test_generator_precedence_casing_and_drops(generator: ModuleType) -> None:
+def test_generator_classes_reach_resources_and_drops(generator: ModuleType) -> None:
     built = generator.build(_fake_sources(generator))
-    identity = built["identity_altering"]
-    assert identity["iam:CreateAccessKey"]["category"] == "permissions-management"
-    assert identity["sts:AssumeRole"]["category"] == "curated"
-    assert identity["lambda:UpdateFunctionCode"]["category"] == "escalation"
-    assert "pathfinding.cloud" in identity["lambda:UpdateFunctionCode"]["why"]
+    actions = built["actions"]
+    assert actions["iam:CreateAccessKey"] == {
+        "class": "alters-identity", "source": "permissions-management",
+        "why": "Permissions management in iam: about iam:CreateAccessKey",
+        "resources": ["iam:user/*"],
+    }
+    assert actions["sts:AssumeRole"]["class"] == "obtains-credentials"
+    assert actions["sts:AssumeRole"]["reach"] == "identity"
+    assert actions["sts:GetSessionToken"]["reach"] == "caller"  # no resource type
+    assert actions["lambda:UpdateFunctionCode"]["class"] == "obtains-credentials"  # runs as it
+    assert "pathfinding.cloud" in actions["lambda:UpdateFunctionCode"]["why"]
+    assert actions["secretsmanager:GetSecretValue"]["class"] == "reads-secrets"
+    assert actions["ecr:GetAuthorizationToken"]["class"] == "reads-secrets"  # not an identity's
+    assert "s3:GetObject" not in actions  # data, not a secret store
+    assert "iam:CreateServiceLinkedRole" not in actions  # reviewed out
+    excluded = built["_meta"]["not_identity_altering"]
+    assert excluded == {"iam:CreateServiceLinkedRole": "AWS defines it"}
     methods = built["escalation_methods"]
     assert methods["PassRoleEC2"] == {"actions": ["ec2:RunInstances", "iam:PassRole"]}
     assert "Typo" not in methods  # a combination with an unknown member is dropped whole
@@ -173,10 +205,38 @@ def test_generator_precedence_casing_and_drops(generator: ModuleType) -> None:
     assert rendered.endswith("}\n") and rendered == generator.render(built)
 
 
-def test_generator_rejects_unknown_or_miscased_curated_actions(generator: ModuleType) -> None:
-    for bad in ({"iam:NoSuchAction": "x"}, {"nope:Thing": "x"}, {"sts:assumerole": "x"}):
+def test_curated_tables_win_over_derived_classes(generator: ModuleType) -> None:
+    curated = {t: {} for t in generator.CURATED_TABLES}
+    curated["obtains-credentials-of-caller"] = {"sts:AssumeRole": "say it is the caller's"}
+    built = generator.build(_fake_sources(generator, curated=curated))
+    assert built["actions"]["sts:AssumeRole"]["source"] == "curated"
+    assert built["actions"]["sts:AssumeRole"]["reach"] == "caller"
+
+
+def test_generator_rejects_unknown_miscased_or_doubled_curated_actions(
+    generator: ModuleType,
+) -> None:
+    for table, bad in (
+        ("alters-identity", {"iam:NoSuchAction": "x"}),
+        ("reads-secrets", {"nope:Thing": "x"}),
+        ("obtains-credentials", {"sts:assumerole": "x"}),
+    ):
+        curated = {t: {} for t in generator.CURATED_TABLES} | {table: bad}
         with pytest.raises(generator.CatalogError):
-            generator.build(_fake_sources(generator, curated=bad))
+            generator.build(_fake_sources(generator, curated=curated))
+    doubled = {t: {} for t in generator.CURATED_TABLES}
+    doubled["alters-identity"] = doubled["reads-secrets"] = {"sts:AssumeRole": "x"}
+    with pytest.raises(generator.CatalogError, match="in both"):
+        generator.build(_fake_sources(generator, curated=doubled))
+
+
+def test_compact_resource_formats(generator: ModuleType) -> None:
+    iam = "arn:${Partition}:iam::${Account}:"
+    assert generator.compact_format(iam + "role/${RoleNameWithPath}") == "iam:role/*"
+    assert generator.compact_format(iam + "root") == "iam:root"
+    assert generator.compact_format(
+        "arn:${Partition}:rds-db:${Region}:${Account}:dbuser:${DbiResourceId}/${DbUserName}"
+    ) == "rds-db:dbuser:*/*"
 
 
 # --------------------------------------------------------------------------- catalog contents
@@ -187,37 +247,79 @@ def test_catalog_data_file_is_well_formed(catalog: ActionCatalog) -> None:
     meta = data["_meta"]
     assert isinstance(meta, dict)
     assert set(meta["versions"]) == {"policy_sentry", "cloudsplaining"}
-    assert set(catalog.categories.values()) <= CATEGORIES
+    assert set(catalog.categories.values()) <= SOURCES
+    assert set(catalog.classes.values()) == CLASSES
     assert dict(catalog.actions) == {name.lower(): name for name in catalog.categories}
     assert all(catalog.reasons[name] for name in catalog.categories)
-    assert len(catalog.escalation_methods) == meta["counts"]["escalation_methods"]
+    counts = meta["counts"]
+    for klass in CLASSES:
+        assert counts[klass] == sum(1 for c in catalog.classes.values() if c == klass)
+    assert counts["total"] == len(catalog.categories)
+    obtains = {a for a, c in catalog.classes.items() if c == "obtains-credentials"}
+    assert set(catalog.reach) == obtains
+    assert set(catalog.reach.values()) == {"identity", "caller"}
+    for name, types in catalog.resources.items():
+        assert all(":" in t for t in types), name
+    assert len(catalog.escalation_methods) == counts["escalation_methods"]
     for method, members in catalog.escalation_methods.items():
         assert members, method
         assert all(":" in m and m != m.lower() for m in members), method
     assert ACTIONS_JSON.read_text(encoding="utf-8").endswith("}\n")
 
 
-def test_permissions_management_identity_actions_are_present(catalog: ActionCatalog) -> None:
+def test_permissions_management_identity_actions_alter_identity(catalog: ActionCatalog) -> None:
     for name in PM_SPOT_CHECK:
         assert catalog.categories.get(name) == "permissions-management", name
+        assert catalog.class_of(name) == "alters-identity", name
     meta = _data(ACTIONS_JSON)["_meta"]
     assert isinstance(meta, dict)
     if meta["versions"]["policy_sentry"] == "0.15.2":
-        assert meta["counts"]["permissions-management"] == 134
+        excluded = set(meta["not_identity_altering"])
         for service, count in PM_COUNTS_0_15_2.items():
             got = [
                 n
                 for n, c in catalog.categories.items()
                 if c == "permissions-management" and n.startswith(service + ":")
             ]
-            assert len(got) == count, service
+            dropped = [n for n in excluded if n.startswith(service + ":")]
+            assert len(got) + len(dropped) == count, service
 
 
-def test_curated_and_cloudsplaining_sets(catalog: ActionCatalog) -> None:
-    for name in ("sts:AssumeRole", "organizations:CreateAccount", "sso:CreateAccountAssignment"):
-        assert catalog.categories[name] == "curated"
-    assert catalog.categories["lambda:UpdateFunctionCode"] == "escalation"
-    assert catalog.categories["cognito-identity:GetCredentialsForIdentity"] == "credentials"
+@pytest.mark.parametrize(("action", "klass", "reach"), [
+    ("iam:CreateAccessKey", "alters-identity", None),
+    ("iam:PassRole", "alters-identity", None),
+    ("organizations:CreateAccount", "alters-identity", None),
+    ("sso:CreateAccountAssignment", "alters-identity", None),
+    ("sts:AssumeRole", "obtains-credentials", "identity"),
+    ("sts:AssumeRoleWithWebIdentity", "obtains-credentials", "identity"),
+    ("lambda:UpdateFunctionCode", "obtains-credentials", "identity"),
+    ("sts:GetSessionToken", "obtains-credentials", "caller"),
+    ("sts:GetFederationToken", "obtains-credentials", "caller"),
+    ("cognito-identity:GetCredentialsForIdentity", "obtains-credentials", "caller"),
+    ("cognito-identity:GetOpenIdToken", "obtains-credentials", "caller"),
+    ("cognito-identity:GetOpenIdTokenForDeveloperIdentity", "obtains-credentials", "caller"),
+    ("secretsmanager:GetSecretValue", "reads-secrets", None),
+    ("ssm:GetParameter", "reads-secrets", None),
+    ("kms:Decrypt", "reads-secrets", None),
+])
+def test_classes(catalog: ActionCatalog, action: str, klass: str, reach: str | None) -> None:
+    assert catalog.class_of(action) == klass
+    assert catalog.reach.get(action) == reach
+
+
+def test_reviewed_out_actions_are_not_in_the_catalog(catalog: ActionCatalog) -> None:
+    excluded = _data(ACTIONS_JSON)["_meta"]["not_identity_altering"]  # type: ignore[index]
+    assert "iam:CreateServiceLinkedRole" in excluded
+    assert not set(excluded) & set(catalog.categories)
+    assert match_actions(["organizations:Describe*", "organizations:List*"], catalog) == set()
+    reads = ["iam:Get*", "iam:List*", "iam:Generate*", "sts:GetCallerIdentity"]
+    assert match_actions(reads, catalog) == set()
+
+
+def test_resource_types_come_from_policy_sentry(catalog: ActionCatalog) -> None:
+    assert catalog.resources["sts:AssumeRole"] == ("iam:role/*",)
+    assert catalog.resources["iam:CreatePolicyVersion"] == ("iam:policy/*",)
+    assert catalog.resources["sts:GetSessionToken"] == ()
     assert catalog.escalation_methods["CreateEC2WithExistingIP"] == {
         "iam:PassRole",
         "ec2:RunInstances",
@@ -266,7 +368,7 @@ def test_case_insensitive(catalog: ActionCatalog) -> None:
     assert match_actions(["Iam:PUT*"], catalog) == match_actions(["iam:Put*"], catalog)
 
 
-def test_identity_altering_and_not(catalog: ActionCatalog) -> None:
+def test_catalog_actions_and_not(catalog: ActionCatalog) -> None:
     assert match_actions(["sts:AssumeRole"], catalog) == {"sts:AssumeRole"}
     assert match_actions(["iam:GetUser", "iam:ListUsers"], catalog) == set()
 
@@ -307,7 +409,10 @@ def test_matching_is_memoised(catalog: ActionCatalog) -> None:
 
 def test_catalog_from_data_rejects_bad_files() -> None:
     with pytest.raises(ValueError):
-        catalog_from_data({"identity_altering": {"iam:X": {"category": 1}}})
+        catalog_from_data({"actions": {"iam:X": {"source": "curated", "why": "x", "class": 1}}})
+    with pytest.raises(ValueError):
+        catalog_from_data({"actions": {"iam:X": {"source": "curated", "why": "x",
+                                                   "class": "alters-identity"}}})  # no resources
     with pytest.raises(ValueError):
         catalog_from_data([])
 
@@ -322,144 +427,3 @@ def test_runtime_never_loads_the_iam_database() -> None:
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
-
-
-# --------------------------------------------------------------------------- managed policies
-
-
-def test_lookup_by_arn_with_partition_and_path() -> None:
-    admin = managed_policy("arn:aws:iam::aws:policy/AdministratorAccess")
-    assert admin is not None and admin.name == "AdministratorAccess"
-    gov = managed_policy("arn:aws-us-gov:iam::aws:policy/AdministratorAccess")
-    assert gov is not None and gov.arn == "arn:aws-us-gov:iam::aws:policy/AdministratorAccess"
-    cn = managed_policy("arn:aws-cn:iam::aws:policy/IAMFullAccess")
-    assert cn is not None and cn.arn.startswith("arn:aws-cn:")
-    lam = managed_policy("arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")
-    assert lam is not None and lam.name == "AWSLambdaBasicExecutionRole"
-    assert managed_policy("arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole") is None
-    assert managed_policy("arn:aws:iam::aws:policy/administratoraccess") is not None
-
-
-def test_administrator_access_document() -> None:
-    admin = managed_policy("arn:aws:iam::aws:policy/AdministratorAccess")
-    assert admin is not None
-    assert admin.document["Statement"] == [{"Action": ["*"], "Effect": "Allow", "Resource": "*"}]
-
-
-def test_iam_full_access_has_iam_star() -> None:
-    policy = managed_policy("arn:aws:iam::aws:policy/IAMFullAccess")
-    assert policy is not None
-    actions = [a for s in _statements(policy.document) for a in _patterns(s, "Action")]
-    assert "iam:*" in actions
-
-
-def test_power_user_access_allows_not_action_iam() -> None:
-    policy = managed_policy("arn:aws:iam::aws:policy/PowerUserAccess")
-    assert policy is not None
-    not_action = [s for s in _statements(policy.document) if "NotAction" in s]
-    assert len(not_action) == 1
-    assert not_action[0]["Effect"] == "Allow"
-    assert "iam:*" in _patterns(not_action[0], "NotAction")
-
-
-def test_unknown_and_customer_arns() -> None:
-    assert managed_policy("arn:aws:iam::aws:policy/NoSuchPolicyAnywhere") is None
-    assert is_aws_managed_arn("arn:aws:iam::aws:policy/NoSuchPolicyAnywhere")
-    assert is_aws_managed_arn("arn:aws-us-gov:iam::aws:policy/job-function/ViewOnlyAccess")
-    customer = "arn:aws:iam::123456789012:policy/x"
-    assert not is_aws_managed_arn(customer)
-    assert managed_policy(customer) is None
-    assert not is_aws_managed_arn("AdministratorAccess")
-    assert managed_policy("") is None
-
-
-def test_required_policies_are_shipped() -> None:
-    required = {
-        "AdministratorAccess",
-        "IAMFullAccess",
-        "PowerUserAccess",
-        "AWSOrganizationsFullAccess",
-        "AWSSSOMasterAccountAdministrator",
-        "AWSSSOMemberAccountAdministrator",
-        "AWSSSODirectoryAdministrator",
-        "AdministratorAccess-Amplify",
-        "AdministratorAccess-AWSElasticBeanstalk",
-        "ReadOnlyAccess",
-        "IAMReadOnlyAccess",
-        "SecurityAudit",
-    }
-    assert required <= set(known_managed_policies())
-
-
-def test_identity_admin_policies_grant_identity_altering_actions(catalog: ActionCatalog) -> None:
-    for name, expected in (
-        ("AWSOrganizationsFullAccess", "organizations:CreateAccount"),
-        ("AWSSSOMasterAccountAdministrator", "sso:CreateAccountAssignment"),
-        ("AWSSSOMemberAccountAdministrator", "identitystore:CreateGroupMembership"),
-        ("AWSSSODirectoryAdministrator", "sso-directory:AddMemberToGroup"),
-        ("AdministratorAccess-Amplify", "iam:AttachRolePolicy"),
-        ("AdministratorAccess-AWSElasticBeanstalk", "iam:PassRole"),
-    ):
-        assert expected in _allowed(name, catalog), name
-
-
-def test_read_only_contrast_policies(catalog: ActionCatalog) -> None:
-    assert _allowed("IAMReadOnlyAccess", catalog) == set()
-    assert _allowed("SecurityAudit", catalog) == set()
-    # ReadOnlyAccess is not free of identity-altering actions: it returns credentials.
-    assert _allowed("ReadOnlyAccess", catalog) == {
-        "cognito-identity:GetCredentialsForIdentity",
-        "cognito-identity:GetOpenIdToken",
-        "cognito-identity:GetOpenIdTokenForDeveloperIdentity",
-        "sts:GetSessionToken",
-    }
-
-
-def test_managed_data_file_is_valid() -> None:
-    data = _data(MANAGED_JSON)
-    meta = data["_meta"]
-    assert isinstance(meta, dict)
-    assert meta["source"]["repository"] == "https://github.com/iann0036/iam-dataset"
-    shipped = {k for k in data if not k.startswith("_")}
-    assert shipped == set(meta["policies"])
-    partial = {k for k in shipped if known_managed_policies()[k].partial}
-    assert partial == set(meta["partial"]["policies"])
-    for name in shipped:
-        policy = known_managed_policies()[name]
-        assert policy.arn.endswith("/" + name)
-        assert policy.document["Version"] == "2012-10-17"
-        for statement in _statements(policy.document):
-            assert statement["Effect"] in {"Allow", "Deny"}
-            patterns = statement.get("Action", statement.get("NotAction"))
-            assert isinstance(patterns, list) and patterns, name
-            assert all(isinstance(p, str) and is_valid_pattern(p) for p in patterns), name
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _statements(document: object) -> Iterator[dict[str, object]]:
-    assert isinstance(document, dict)
-    for statement in document["Statement"]:
-        assert isinstance(statement, dict)
-        yield statement
-
-
-def _allowed(name: str, catalog: ActionCatalog) -> set[str]:
-    """Identity-altering actions a managed policy allows, ignoring resources and conditions."""
-    policy = known_managed_policies()[name]
-    allowed: set[str] = set()
-    for statement in _statements(policy.document):
-        if statement["Effect"] != "Allow":
-            continue
-        if "NotAction" in statement:
-            not_actions = match_actions(_patterns(statement, "NotAction"), catalog)
-            allowed |= complement(not_actions, catalog)
-        else:
-            allowed |= match_actions(_patterns(statement, "Action"), catalog)
-    return allowed
-
-
-def _patterns(statement: dict[str, object], key: str) -> list[object]:
-    value = statement.get(key, [])
-    return list(value) if isinstance(value, list) else [value]

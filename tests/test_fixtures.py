@@ -9,6 +9,7 @@ explicit, and a rule both expected and ok on one line is a broken fixture.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from nhilint.engine import Options, collect_rules, scan
+from nhilint.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -24,6 +26,9 @@ ANNOTATION = re.compile(
 )
 
 CASES = sorted({p.parent for p in FIXTURES.rglob("*.tf")})
+#: the date fixtures are judged on, so that a time-bounded grant in a fixture never ends under
+#: the test (the CLI judges on today's date)
+SCAN_DATE = datetime.date(2026, 6, 1)
 
 Key = tuple[str, int, str]
 
@@ -47,7 +52,7 @@ def problems(case: Path, root: Path = ROOT) -> list[str]:
     """What is wrong with a case: unexpected, missing, or ok-marked findings."""
     marked = annotations(case, root)
     found = [f"{k} both expected and ok" for k in sorted(marked["expect"] & marked["ok"])]
-    result = scan([Path(os.path.relpath(case, root))], Options())
+    result = scan([Path(os.path.relpath(case, root))], Options(settings=Settings(today=SCAN_DATE)))
     found += [f"diagnostic {d}" for d in result.diagnostics]
     reported = {(f.span.path, f.span.line or 0, f.rule) for f in result.findings}
     found += [f"fired where marked ok: {k}" for k in sorted(reported & marked["ok"])]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from nhilint.identity.graph import Access, Automation, Grant, Principal, Reason, Text, Trust
-from nhilint.rule import Candidate, Evidence, show
+from nhilint.rule import Candidate, Evidence, RuleContext, show
 
 OWASP = "OWASP-NHI{n}:2025"
 
@@ -95,3 +95,11 @@ def describe_trust(trust: Trust) -> str:
     claims = "; ".join(f"{c.name} {_few(c.values, 3)}" for c in trust.claims)
     needs = f" requiring {claims}" if claims else ""
     return f"trust of {trust.kind.value} {show(trust.issuer)}{via}{needs}"
+
+
+def grant_fix(ctx: RuleContext, platform: str, key: str, grants: Iterable[Grant]) -> str:
+    """The fix for grants: ``key``'s, or ``key-managed``'s for those in provider-managed
+    policies (replaced, not edited), both when the grants are of both kinds."""
+    kinds = {g.access.managed for g in grants}
+    keys = [k for k, managed in ((key, False), (f"{key}-managed", True)) if managed in kinds]
+    return "; ".join(ctx.fix(platform, k) for k in keys)

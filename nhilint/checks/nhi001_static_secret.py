@@ -24,9 +24,10 @@ def static_secret(ctx: RuleContext) -> Iterator[Hit]:
 
     ## What it does
     Finds automation principals (CI users, deploy bots, workload roles) that are granted
-    identity-altering permissions (create users, attach policies, mint access keys, pass or
-    assume roles …) and that also hold a long-lived secret: an AWS access key or a
-    service-specific credential.
+    identity-altering permissions (create users, attach policies, mint access keys, pass
+    roles, assume any role …) and that also hold a long-lived secret: an AWS access key or a
+    service-specific credential. Reading secrets, or obtaining the credentials of one named
+    role, is not identity-altering on its own.
 
     ## Why is this bad?
     Whoever reads that secret (from CI variables, Terraform state, a laptop) gets a principal

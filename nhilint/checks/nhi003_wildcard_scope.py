@@ -9,6 +9,7 @@ from nhilint.checks._common import (
     chain_of,
     core_params,
     grant_evidence,
+    grant_fix,
     label,
     principal_evidence,
 )
@@ -83,5 +84,5 @@ def wildcard_scope(ctx: RuleContext) -> Iterator[Hit]:
             severity=Severity.CRITICAL if top else None,
             chain=chain_of(wide),
             principal=label(found.principal),
-            fix=ctx.fix(found.principal.platform, "wildcard-scope"),
+            fix=grant_fix(ctx, found.principal.platform, "wildcard-scope", wide),
         )

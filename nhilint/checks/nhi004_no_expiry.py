@@ -10,6 +10,7 @@ from nhilint.checks._common import (
     core_params,
     describe_grants,
     grant_evidence,
+    grant_fix,
     label,
     principal_evidence,
 )
@@ -77,7 +78,7 @@ def no_expiry(ctx: RuleContext) -> Iterator[Hit]:
         parts = [f"grant without expiry ({describe_grants(endless)})"] if endless else []
         parts += [f"{c.label} {c.address} is never rotated and never expires" for c in stale]
         platform = found.principal.platform
-        fixes = [ctx.fix(platform, "no-expiry-grant")] if endless else []
+        fixes = [grant_fix(ctx, platform, "no-expiry-grant", endless)] if endless else []
         fixes += [ctx.fix(platform, "no-expiry-credential")] if stale else []
         yield Hit(
             found.resource,

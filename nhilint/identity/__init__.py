@@ -18,14 +18,13 @@ from nhilint.settings import Settings
 
 #: the fix hints every adapter provides (checked by the tests)
 FIX_KEYS = (
-    "static-secret", "no-owner", "wildcard-scope", "no-expiry-grant", "no-expiry-credential",
-    "admin-policy", "admin-policy-managed", "automation-unknown-external",
-    "automation-unknown-declared", "owner-unknown", "policy-unknown", "expiry-unknown",
-    "privilege-escalation",
-    "secret-literal", "secret-embedded", "secret-output",
-    "open-trust-anyone", "open-trust-subject", "open-trust-audience", "open-trust-third-party",
-    "trust-unknown", "long-lived-secret", "long-lived-secret-state", "credential-expiry-unknown",
-    "human-login", "human-trust",
+    "static-secret", "no-owner", "wildcard-scope", "wildcard-scope-managed", "no-expiry-grant",
+    "no-expiry-grant-managed", "no-expiry-credential", "admin-policy", "admin-policy-managed",
+    "automation-unknown-external", "automation-unknown-declared", "owner-unknown",
+    "policy-unknown", "expiry-unknown", "privilege-escalation", "secret-literal",
+    "secret-embedded", "secret-output", "open-trust-anyone", "open-trust-subject",
+    "open-trust-audience", "open-trust-third-party", "trust-unknown", "long-lived-secret",
+    "long-lived-secret-state", "credential-expiry-unknown", "human-login", "human-trust",
 )
 
 

@@ -155,6 +155,9 @@ class Access:
     #: request-time controls that narrowed or removed identity-altering permissions of this
     #: entry (a permissions boundary, a passed-to-service condition), in words for evidence
     credited: tuple[str, ...] = ()
+    #: the entry is in a provider-managed policy (AWS managed, a predefined role): it cannot be
+    #: edited, only replaced
+    managed: bool = False
 
     @property
     def narrowed(self) -> bool:

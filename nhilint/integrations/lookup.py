@@ -10,6 +10,8 @@ applied as ``nhilint check`` applies them.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import functools
 import os
 import re
@@ -53,7 +55,8 @@ def options(directory: str | None = None) -> Options:
     the working directory's)."""
     config = load(discover([Path(directory)]) if directory else find(Path.cwd()))
     return Options(
-        select=config.select, ignore=config.ignore, settings=config.settings,
+        select=config.select, ignore=config.ignore,
+        settings=dataclasses.replace(config.settings, today=datetime.date.today()),
         suppress=config.suppress,
     )
 

@@ -161,7 +161,7 @@ def _grants(held: list[Held], boundaries: Mapping[PrincipalId, Boundary]) -> Ite
             provenance = item.provenance()
             for statement in item.read.statements:
                 if statement.allows:
-                    found = access(statement, statement.altering - denied)
+                    found = access(statement, statement.altering - denied, item.read.managed)
                     if boundary is not None and known(boundary):
                         found = bounded(found, boundary)
                     yield Grant(pid, found, provenance)

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import NamedTuple
 
-from nhilint.identity.aws.actions import ActionCatalog, match_names
-from nhilint.identity.aws.arn import service_of
+from nhilint.identity.aws.actions import ActionCatalog, load_catalog, match_names
+from nhilint.identity.aws.arn import acts_on, service_of
 from nhilint.identity.aws.statement import Statement
 from nhilint.identity.data import DataFileError, read_data
 from nhilint.identity.graph import Escalation, PrincipalId, Provenance
@@ -116,10 +116,15 @@ def _covers(statement: Statement, action: str) -> bool:
 
 
 def _applies(statement: Statement, action: str) -> bool:
-    """A resource the action can act on: ``*``, not an ARN, unknown, or an ARN of its service
-    (``iam:PassRole`` on ``arn:aws:s3:::bucket`` passes no role)."""
+    """A resource the action can act on: ``*``, not an ARN, unknown, or an ARN its resource
+    types meet (``iam:PassRole`` on ``arn:aws:s3:::bucket`` passes no role;
+    ``iam:CreatePolicyVersion`` on ``arn:aws:iam::aws:policy/*`` writes nothing); an action the
+    catalog has no resource types for is kept to its service."""
     if statement.not_resources or not statement.resources:
         return True
+    types = _resource_types().get(action)
+    if types is not None:
+        return any(acts_on(r, types) for r in statement.resources)
     services = set()
     for resource in statement.resources:
         service = service_of(resource)
@@ -128,6 +133,11 @@ def _applies(statement: Statement, action: str) -> bool:
         services.add(service)
     wanted = action.partition(":")[0].lower()
     return wanted in services or (wanted == "sts" and "iam" in services)
+
+
+@functools.cache
+def _resource_types() -> Mapping[str, tuple[str, ...]]:
+    return load_catalog().resources
 
 
 def by_principal(items: Iterable[tuple[PrincipalId, Source]]) -> dict[PrincipalId, list[Source]]:

@@ -19,9 +19,17 @@ FIXES: Mapping[str, str] = MappingProxyType(dict([
      "grant only the identity-altering actions the automation needs, on the ARNs it "
      "manages, or narrow them with a condition (iam:PassedToService, "
      "iam:PermissionsBoundary, a resource tag)"),
+    ("wildcard-scope-managed",
+     "replace the AWS managed policy (it cannot be edited) with a customer managed policy "
+     "granting only the identity-altering actions the automation needs, on the ARNs it "
+     "manages"),
     ("no-expiry-grant",
      "bound the identity-altering statement in time with a DateLessThan aws:CurrentTime "
      "condition, or remove it when the work is done"),
+    ("no-expiry-grant-managed",
+     "detach the AWS managed policy when the work is done, or replace it (it cannot be "
+     "edited) with a customer managed policy whose identity-altering statements end with a "
+     "DateLessThan aws:CurrentTime condition"),
     ("no-expiry-credential",
      "rotate the key (lifecycle { replace_triggered_by = [time_rotating.<name>] }) or "
      "replace it by federation"),

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from nhilint.identity.aws.arn import template_shape
 from nhilint.identity.aws.context import GROUP, PLATFORM, ROLE, USER, Context, Who
 from nhilint.identity.aws.document import RawStatement, read_policy
-from nhilint.identity.aws.managed import is_aws_managed_arn, managed_policy
+from nhilint.identity.aws.managed import dataset_commit, is_aws_managed_arn, managed_policy
 from nhilint.identity.aws.statement import Statement, accesses, normalise, taken_back
 from nhilint.identity.graph import Attachment, Policy, PrincipalId, Provenance, Undecided
 from nhilint.identity.values import as_list
@@ -45,7 +45,7 @@ class Read(NamedTuple):
 
     def policy(self) -> Policy:
         """The policy as the graph sees it: its Allows, less what its own Denys take back."""
-        own = accesses(self.statements, taken_back(self.statements))
+        own = accesses(self.statements, taken_back(self.statements), self.managed)
         return Policy(PLATFORM, self.address, self.label, self.name, own, self.span, self.managed)
 
 
@@ -134,7 +134,9 @@ def document_policy(
 ) -> Read:
     """A policy written in the configuration (JSON, jsonencode, policy document data source)."""
     document = read_policy(value, holder, path, ctx.index)
-    statements = tuple(normalise(raw, ctx.catalog) for raw in document.statements)
+    statements = tuple(
+        normalise(raw, ctx.catalog, today=ctx.settings.today) for raw in document.statements
+    )
     name = holder.get("name") if inline_name is None else inline_name
     span = holder.span if len(path) == 1 else holder.span_of(path[:2])
     label = holder.address
@@ -198,7 +200,8 @@ def _policy_for_arn(ctx: Context, arn: str, span: Span, written_in: str) -> Read
     if managed is not None:
         bodies = [b for b in as_list(managed.document.get("Statement")) if isinstance(b, dict)]
         statements = tuple(
-            normalise(RawStatement(b, span, written_in), ctx.catalog) for b in bodies
+            normalise(RawStatement(b, span, written_in), ctx.catalog, today=ctx.settings.today)
+            for b in bodies
         )
         return Read(arn, managed.name, managed.name, statements, span, managed=True)
     name = arn.rsplit("/", 1)[-1]
@@ -206,9 +209,10 @@ def _policy_for_arn(ctx: Context, arn: str, span: Span, written_in: str) -> Read
         if resource.mode == "managed" and resource.get("name") == name:
             return customer_policy(ctx, resource)
     reason = (
-        "is an AWS managed policy nhilint has no document for"
+        "is not in nhilint's table of AWS managed policies (deprecated or newer than the data,"
+        f" dataset commit {dataset_commit()[:12]})"
         if is_aws_managed_arn(arn)
         else "is a customer managed policy not declared in the scanned code"
     )
     return Read("", arn, name, (), span, defined=False,
-                undecided=(Undecided(arn, None, reason),))
+                undecided=(Undecided("the policy", None, reason),))

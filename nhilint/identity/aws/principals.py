@@ -49,7 +49,7 @@ def trusts(ctx: Context, role: Resource, who: Who) -> tuple[list[Trust], tuple[U
     document = read_policy(role.get("assume_role_policy"), role, ("assume_role_policy",), ctx.index)
     found = []
     for raw in document.statements:
-        statement = normalise(raw, ctx.catalog)
+        statement = normalise(raw, ctx.catalog, today=ctx.settings.today)
         if not statement.allows:
             continue
         actions = [a for a in statement.actions if isinstance(a, str)]

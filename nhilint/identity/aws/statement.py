@@ -1,20 +1,37 @@
 """AWS policy statements: IAM's algebra, resolved here so that rules never see it.
 
 A :class:`Statement` is one IAM statement read from a document: ``Effect``, ``Action`` or
-``NotAction``, ``Resource`` or ``NotResource`` and ``Condition``, with the identity-altering
-catalog applied (wildcards and ``NotAction`` included).  :func:`accesses` turns the Allow
-statements into platform-neutral :class:`~nhilint.identity.graph.Access` values, less what
-unconditional Denys take back.
+``NotAction``, ``Resource`` or ``NotResource`` and ``Condition``, with the action catalog applied
+(wildcards and ``NotAction`` included, each action kept only where its resource types meet the
+statement's resources).  What it alters: the ``alters-identity`` actions, and the
+``obtains-credentials`` actions that reach the identity their Resource names when that Resource
+is unbounded (every role, every function) and no condition narrows it; ``reads-secrets`` never.
+A statement a time condition ended before the scan date allows nothing.  :func:`accesses` turns
+the Allow statements into platform-neutral :class:`~nhilint.identity.graph.Access` values, less
+what unconditional Denys take back.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+import datetime
+from collections.abc import Callable, Iterable
 
-from nhilint.identity.aws.actions import ActionCatalog, complement, match_actions, match_names
-from nhilint.identity.aws.arn import service_of, template_shape, unbounded_resource
+from nhilint.identity.aws.actions import (
+    ALTERS,
+    ActionCatalog,
+    complement,
+    match_actions,
+    match_names,
+)
+from nhilint.identity.aws.arn import (
+    acts_on,
+    names_resources,
+    template_shape,
+    unbounded_resource,
+)
 from nhilint.identity.aws.document import RawStatement
+from nhilint.identity.aws.timing import ended_by
 from nhilint.identity.graph import (
     SCOPE_NARROWINGS,
     Access,
@@ -40,6 +57,7 @@ ORG_SERVICES = ("organizations:", "sso:", "sso-directory:", "identitystore:")
 #: condition keys (lower case, prefixes) and what they narrow a statement to
 NARROWING_KEYS: tuple[tuple[str, Narrowing], ...] = (
     ("iam:passedtoservice", Narrowing.SERVICE),
+    ("organizations:serviceprincipal", Narrowing.SERVICE),
     ("iam:permissionsboundary", Narrowing.BOUNDARY),
     ("iam:policyarn", Narrowing.RESOURCE),
     ("iam:associatedresourcearn", Narrowing.RESOURCE),
@@ -71,7 +89,7 @@ class Statement:
     not_actions: bool
     resources: tuple[Text, ...]
     not_resources: bool
-    #: identity-altering actions covered, after ``NotAction`` and the resources' services
+    #: identity-altering actions it allows (see the module's docstring)
     altering: frozenset[str]
     conditions: tuple[Condition, ...]
     span: Span
@@ -80,10 +98,17 @@ class Statement:
     wildcard_actions: bool = False
     wildcard_resources: bool = False
     org_scope: bool = False
+    #: catalog actions of every class covered, after ``NotAction`` and the resources' types
+    covered: frozenset[str] = frozenset()
+    #: covered ``obtains-credentials`` actions that reach the identity their Resource names
+    #: (identity-altering only when that Resource is unbounded and not narrowed)
+    reaching: frozenset[str] = frozenset()
+    #: why a time condition ended it before the scan date (``""``: it has not ended)
+    ended: str = ""
 
     @property
     def allows(self) -> bool:
-        return self.effect == "Allow"
+        return self.effect == "Allow" and not self.ended
 
     @property
     def takes_back(self) -> bool:
@@ -93,13 +118,22 @@ class Statement:
     @property
     def relevant_unknowns(self) -> tuple[Undecided, ...]:
         """Unknown parts that could change a verdict: unknown resources only matter when the
-        statement alters identity (they decide whether its scope is unbounded)."""
+        statement alters identity, or could if its resources were unbounded (they decide
+        whether its scope is unbounded)."""
+        if self.ended:
+            return ()
         if self.altering or self.effect == "Deny":
             return self.undecided
+        if self.reaching:
+            return tuple(u for u in self.undecided if u.what != "Condition")
         return tuple(u for u in self.undecided if u.what not in ("Resource", "NotResource"))
 
 
-def normalise(raw: RawStatement, catalog: ActionCatalog) -> Statement:
+def normalise(
+    raw: RawStatement, catalog: ActionCatalog, *, today: datetime.date | None = None
+) -> Statement:
+    """One statement read; ``today`` is the scan date time conditions are judged against
+    (``None``: no time condition is judged ended)."""
     body = raw.body
     undecided: list[Undecided] = []
     effect = body.get("Effect")
@@ -110,12 +144,15 @@ def normalise(raw: RawStatement, catalog: ActionCatalog) -> Statement:
                      "NotAction" if not_actions else "Action")
     not_resources = "NotResource" in body
     resources = _texts(body.get("NotResource" if not_resources else "Resource"), undecided,
-                       "NotResource" if not_resources else "Resource")
+                       "NotResource" if not_resources else "Resource", names_resources)
     known_actions = [a for a in actions if isinstance(a, str)]
-    matched = match_actions(known_actions, catalog)
-    altering = complement(matched, catalog) if not_actions else matched
-    if not not_resources:
-        altering = _applicable(altering, resources)
+    covered = _covered(known_actions, not_actions, resources, not_resources, catalog)
+    conditions = _conditions(body.get("Condition"), undecided)
+    wildcard_resources = not_resources or any(unbounded_resource(r) for r in resources)
+    reaching = catalog.reaching(covered)
+    altering = catalog.of_class(covered, ALTERS)
+    if wildcard_resources and not any(c.narrows in SCOPE_NARROWINGS for c in conditions):
+        altering |= reaching  # obtaining the credentials of every role, unnarrowed
     return Statement(
         effect=effect if isinstance(effect, str) else _as_unknown(effect),
         actions=actions,
@@ -123,31 +160,47 @@ def normalise(raw: RawStatement, catalog: ActionCatalog) -> Statement:
         resources=resources,
         not_resources=not_resources,
         altering=altering,
-        conditions=_conditions(body.get("Condition"), undecided),
+        conditions=conditions,
         span=raw.span,
         written_in=raw.written_in,
         undecided=tuple(undecided),
         wildcard_actions=not_actions or any(_unbounded_action(a) for a in known_actions),
-        wildcard_resources=not_resources or any(unbounded_resource(r) for r in resources),
+        wildcard_resources=wildcard_resources,
         org_scope=any(a.startswith(ORG_SERVICES) for a in altering),
+        covered=covered,
+        reaching=reaching,
+        ended=ended_by(conditions, today),
     )
 
 
+def _covered(
+    actions: list[str], not_actions: bool, resources: tuple[Text, ...], not_resources: bool,
+    catalog: ActionCatalog,
+) -> frozenset[str]:
+    """The catalog actions the statement's actions cover where its resources let them act."""
+    matched = match_actions(actions, catalog)
+    covered = complement(matched, catalog) if not_actions else matched
+    return covered if not_resources else _applicable(covered, resources, catalog)
+
+
 def taken_back(statements: Iterable[Statement]) -> frozenset[str]:
-    """The identity-altering actions that unconditional Denys on every resource remove."""
-    return frozenset().union(*(s.altering for s in statements if s.takes_back))
+    """The catalog actions that unconditional Denys on every resource remove."""
+    return frozenset().union(*(s.covered for s in statements if s.takes_back))
 
 
-def accesses(statements: Iterable[Statement], denied: frozenset[str]) -> tuple[Access, ...]:
+def accesses(
+    statements: Iterable[Statement], denied: frozenset[str], managed: bool = False
+) -> tuple[Access, ...]:
     """The Allow statements as accesses, less the ``denied`` identity-altering actions.
 
     Only an unconditional Deny on every resource takes actions back; a Deny narrowed by a
     condition or to some resources leaves the Allow standing (it still applies elsewhere).
     """
-    return tuple(access(s, s.altering - denied) for s in statements if s.allows)
+    return tuple(access(s, s.altering - denied, managed) for s in statements if s.allows)
 
 
-def access(statement: Statement, altering: frozenset[str]) -> Access:
+def access(statement: Statement, altering: frozenset[str], managed: bool = False) -> Access:
+    """The statement as an access granting ``altering``; ``managed``: in an AWS managed policy."""
     return Access(
         permissions=statement.actions if statement.not_actions else _altering_first(
             statement.actions, altering
@@ -162,6 +215,7 @@ def access(statement: Statement, altering: frozenset[str]) -> Access:
         expiry=_expiry(statement.conditions),
         undecided=statement.relevant_unknowns,
         credited=tuple(_credit(c) for c in statement.conditions if c.narrows in SCOPE_NARROWINGS),
+        managed=managed,
     )
 
 
@@ -200,14 +254,19 @@ def _as_unknown(value: object) -> Unknown:
     return Unknown(f"not a string but a {type(value).__name__}")
 
 
-def _texts(value: object, undecided: list[Undecided], field: str) -> tuple[Text, ...]:
-    """The values; each unknown one is noted as undecided."""
+def _texts(
+    value: object, undecided: list[Undecided], field: str,
+    bounded: Callable[[object], bool] = lambda _: False,
+) -> tuple[Text, ...]:
+    """The values; each unknown one is noted as undecided, unless what it can be is
+    ``bounded`` enough for every verdict (the ARN of a resource the configuration names)."""
     found: list[Text] = []
     for item in as_list(value):
         if isinstance(item, str):
             found.append(item)
         else:
-            undecided.append(_unknown(field, item))
+            if not bounded(item):
+                undecided.append(_unknown(field, item))
             found.append(_as_unknown(item))
     return tuple(found)
 
@@ -282,23 +341,21 @@ def _unbounded_action(pattern: str) -> bool:
     return action == "*" and service.lower() in IDENTITY_SERVICES
 
 
-def _applicable(actions: frozenset[str], resources: tuple[Text, ...]) -> frozenset[str]:
-    """The actions that can act on at least one of the resources (by the ARN's service).
+def _applicable(
+    actions: frozenset[str], resources: tuple[Text, ...], catalog: ActionCatalog
+) -> frozenset[str]:
+    """The actions whose resource types meet at least one of the resources.
 
-    ``iam:*`` on ``arn:aws:s3:::bucket/*`` changes no identity.  A resource that is ``*``,
-    unknown, or not an ARN keeps every action (and so does a trust policy, with no resource).
+    ``iam:*`` on ``arn:aws:s3:::bucket/*`` changes no identity, ``iam:CreateUser`` on a role ARN
+    creates no user, ``iam:CreatePolicyVersion`` on ``arn:aws:iam::aws:policy/*`` (AWS managed,
+    not writable) changes nothing.  A resource that is ``*``, unknown, or not an ARN keeps every
+    action (and so does a trust policy, with no resource); so does an action whose resource
+    types the catalog does not know.
     """
-    services: set[str] = set()
-    for resource in resources:
-        service = service_of(resource)
-        if not service:
-            return actions
-        services.add(service)
-    if not services:
+    if not resources:
         return actions
-    return frozenset(a for a in actions if _service_of(a) in services)
+    return frozenset(
+        a for a in actions
+        if (types := catalog.resources.get(a)) is None or any(acts_on(r, types) for r in resources)
+    )
 
-
-def _service_of(action: str) -> str:
-    service = action.split(":", 1)[0].lower()
-    return "iam" if service == "sts" else service
