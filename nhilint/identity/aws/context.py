@@ -83,13 +83,16 @@ class Context:
         ref: Text = value if isinstance(value, str | Unknown) else Unknown(
             f"is a {type(value).__name__}, not a name"
         )
-        return Who(PrincipalId(PLATFORM, type_, ref), name, False, self._instance_of(value))
+        return Who(PrincipalId(PLATFORM, type_, ref), name, False, self._instance_of(value, type_))
 
-    def _instance_of(self, value: object) -> str:
+    def _instance_of(self, value: object, type_: str) -> str:
+        """The counted or ``for_each`` principal of this type the value names one instance of
+        (``aws_iam_user.bots[each.key].name``); ``""`` for anything else."""
         refs = value.refs if isinstance(value, Unknown) else ()
         bases = {f"{r.module}.{r.address}" if r.module else r.address for r in refs}
         return next((a.split("[", 1)[0] for a in self.declared
-                     if a.split("[", 1)[0] in bases), "")
+                     if "[" in a and a.startswith(f"{type_}.")
+                     and a.split("[", 1)[0] in bases), "")
 
     def declared_principal(self, resource: Resource) -> Who:
         name = resource.get("name")
