@@ -21,6 +21,7 @@ from nhilint.identity.aws.arn import acts_on, service_of
 from nhilint.identity.aws.statement import Statement
 from nhilint.identity.data import DataFileError, read_data
 from nhilint.identity.graph import Escalation, PrincipalId, Provenance
+from nhilint.model import Span
 
 _EXTRA_FILE = "aws_escalations.json"
 
@@ -72,46 +73,58 @@ def escalations(
     boundary: Sequence[Statement] | None = None,
 ) -> Iterator[Escalation]:
     """The methods ``principal`` holds every action of, each action with its source;
-    ``boundary``, the statements of its (known) permissions boundary, must allow each too."""
-    denied = [s.statement for s in sources if s.statement.takes_back]
-    allowing = [s for s in sources if s.statement.allows]
-    for method in methods(catalog).values():
-        if boundary is not None and not all(_bounds(boundary, a) for a in method.actions):
+    ``boundary``, the statements of its (known) permissions boundary, must allow each too.
+
+    Each statement is matched once against every action any method needs, then each method
+    is a subset test (a principal with ``iam:*`` holds dozens)."""
+    known = methods(catalog)
+    wanted = _wanted(catalog)
+    granted = _granted([s.statement for s in sources], wanted, [s.provenance for s in sources])
+    within = None if boundary is None else set(_granted(boundary, wanted, None))
+    for method in known.values():
+        if within is not None and not method.actions <= within:
             continue
-        steps = tuple(_step(action, allowing, denied) for action in sorted(method.actions))
-        if all(step is not None for step in steps):
+        if method.actions <= granted.keys():
             yield Escalation(
                 principal, method.name,
-                tuple((a, p) for a, p in (s for s in steps if s is not None)),
+                tuple((a, granted[a]) for a in sorted(method.actions)),
                 method.description,
             )
 
 
-def _step(
-    action: str, allowing: Sequence[Source], denied: Sequence[Statement]
-) -> tuple[str, Provenance] | None:
-    if any(_covers(s, action) for s in denied):
-        return None
-    for source in allowing:
-        if _covers(source.statement, action) and _applies(source.statement, action):
-            return action, source.provenance
-    return None
+def _wanted(catalog: ActionCatalog) -> frozenset[str]:
+    return frozenset().union(*(m.actions for m in methods(catalog).values()))
 
 
-def _bounds(boundary: Sequence[Statement], action: str) -> bool:
-    """The boundary allows ``action`` somewhere, and no unconditional Deny in it takes it back."""
-    if any(s.takes_back and _covers(s, action) for s in boundary):
-        return False
-    return any(s.allows and _covers(s, action) and _applies(s, action) for s in boundary)
+def _granted(
+    statements: Sequence[Statement], wanted: frozenset[str],
+    provenances: Sequence[Provenance] | None,
+) -> dict[str, Provenance]:
+    """The wanted actions some Allow grants on a resource they act on, less what an
+    unconditional Deny takes back, each with the first statement's provenance (an empty one
+    when none is given, for a boundary)."""
+    denied: set[str] = set()
+    for statement in statements:
+        if statement.takes_back:
+            denied |= _covered(statement, wanted)
+    found: dict[str, Provenance] = {}
+    empty = Provenance("", (), Span("", None, None))
+    for n, statement in enumerate(statements):
+        if not statement.allows:
+            continue
+        for action in sorted(_covered(statement, wanted) - denied):
+            if action not in found and _applies(statement, action):
+                found[action] = provenances[n] if provenances is not None else empty
+    return found
 
 
-def _covers(statement: Statement, action: str) -> bool:
-    """The statement's ``Action`` (or, for ``NotAction``, its complement) includes ``action``;
-    an unknown action entry decides nothing (it may be anything) and grants nothing."""
+def _covered(statement: Statement, wanted: frozenset[str]) -> frozenset[str]:
+    """The wanted actions the statement's ``Action`` (or, for ``NotAction``, its complement)
+    includes; an unknown action entry decides nothing (it may be anything) and grants nothing."""
     known = [a for a in statement.actions if isinstance(a, str)]
-    matched = bool(match_names(known, (action,)))
+    matched = match_names(known, wanted)
     if statement.not_actions:
-        return not matched and len(known) == len(statement.actions)
+        return wanted - matched if len(known) == len(statement.actions) else frozenset()
     return matched
 
 
