@@ -179,6 +179,9 @@ class Variable:
         default=dict, compare=False, repr=False,
     )
     module: str = ""
+    #: the default's source holds a string literal or heredoc (a default without one cannot
+    #: hold literal text: rules looking for literals pass it by without evaluating it)
+    has_text: bool = True
 
     @functools.cached_property
     def default(self) -> object:
@@ -210,6 +213,8 @@ class Local:
         default=dict, compare=False, repr=False,
     )
     module: str = ""
+    #: the value's source holds a string literal or heredoc (see :class:`Variable`)
+    has_text: bool = True
 
     @functools.cached_property
     def value(self) -> object:

@@ -107,7 +107,8 @@ def secret_exposed(ctx: RuleContext) -> Iterator[Hit]:
     seen: set[str] = set()
     model = ctx.model
     declared = _declared(model.resources)
-    first = [_variable(v) for v in model.variables] + [_local(v) for v in model.local_values]
+    first = [_variable(v) for v in model.variables if v.has_text] + [
+        _local(v) for v in model.local_values if v.has_text]
     later = [_provider(p) for p in model.providers] + [_resource(r) for r in model.resources]
     origins: dict[str, tuple[Holder, AttrPath]] = {}
     for holder in first:

@@ -27,6 +27,7 @@ def defaults(context: ModuleContext, found: Declarations) -> tuple[Variable, ...
         variables.append(Variable(
             name, _evaluate(context, default), _is_true(body.attribute("sensitive")),
             Span(file, block.line, block.end_line), _locate(file, default), context.module,
+            _has_text(default),
         ))
     return tuple(variables)
 
@@ -38,7 +39,7 @@ def local_values(context: ModuleContext, found: Declarations) -> tuple[Local, ..
         file = found.files.get(f"local.{name}", "")
         span = Span(file, attribute.line, attribute.end_line)
         values.append(Local(name, _local(context, name), span, _locate(file, attribute),
-                            context.module))
+                            context.module, _has_text(attribute)))
     return tuple(values)
 
 
@@ -49,6 +50,12 @@ def _evaluate(context: ModuleContext, attribute: Attribute) -> Callable[[], obje
 
 def _local(context: ModuleContext, name: str) -> Callable[[], object]:
     return lambda: context.local(name)
+
+
+def _has_text(attribute: Attribute) -> bool:
+    """The expression's source has a quoted string or a heredoc in it."""
+    raw = text(attribute.expr)
+    return '"' in raw or "<<" in raw
 
 
 def _is_true(attribute: Attribute | None) -> bool:
