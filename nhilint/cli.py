@@ -65,7 +65,8 @@ def _check_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     check.add_argument("--select", type=_csv, default=[], help="only these rules (ids, names)")
     check.add_argument("--ignore", type=_csv, default=[], help="skip these rules (ids, names)")
     check.add_argument(
-        "--strict", action="store_true", help="exit 2 when an input could not be read"
+        "--strict", action="store_true",
+        help="exit 2 when an input could not be read; exit 1 on any indeterminate (NHI901) finding"
     )
     check.add_argument(
         "--baseline", type=Path, metavar="FILE",
@@ -299,10 +300,18 @@ def _config_severity(config: Config) -> Severity:
         raise ConfigError(f"{config.source}: fail-on: {exc}") from None
 
 
+#: the rule whose findings say a value a rule needed is not known: with ``--strict`` they fail
+INDETERMINATE = "NHI901"
+
+
 def exit_code(result: ScanResult, fail_on: Severity, strict: bool) -> int:
+    """2 for an unreadable input under ``--strict``; 1 for a finding at or above ``fail_on``
+    (and, under ``--strict``, for any indeterminate one: an unknown is never a pass); else 0."""
     if strict and any(d.code == "NHI900" for d in result.diagnostics):
         return EXIT_ERROR
-    failing = any(f.severity >= fail_on for f in result.findings)
+    failing = any(
+        f.severity >= fail_on or (strict and f.rule == INDETERMINATE) for f in result.findings
+    )
     return EXIT_FINDINGS if failing else EXIT_OK
 
 

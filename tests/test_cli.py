@@ -330,3 +330,12 @@ def test_the_readme_shows_the_example_s_real_output(
     shown = readme.split("## What you see\n\n```text\n", 1)[1].split("```", 1)[0]
     main([EXAMPLE])
     assert capsys.readouterr().out == shown
+
+
+def test_strict_fails_on_an_indeterminate_finding(
+    in_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = "fixtures/NHI901/external_role_arn"
+    assert main([case, "--select", "NHI901"]) == 0  # info is below the default fail-on
+    assert main([case, "--select", "NHI901", "--strict"]) == 1
+    assert main([EXAMPLE, "--select", "NHI004", "--strict"]) == 0  # no NHI901 there
