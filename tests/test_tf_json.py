@@ -188,3 +188,33 @@ def test_hostile_nesting_of_blocks_is_read_without_crashing(tmp_path: Path) -> N
     model = _module(tmp_path, {"main.tf.json": text})
     assert [r.address for r in model.resources] == ["data.aws_iam_policy_document.p"]
     assert [d.code for d in model.diagnostics] == []
+
+
+def test_strings_come_through_exactly(tmp_path: Path) -> None:
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]})
+    odd = 'a\n"b"\tc\\d é $ % \u0001 100%'
+    model = _module(tmp_path, {"main.tf.json": {"resource": {"aws_iam_user_policy": {"p": {
+        "policy": policy, "name": odd, "user": "${upper(\"x\")}-${var.missing}",
+    }}}}})
+    assert model.diagnostics == ()
+    resource = _resource(model, "aws_iam_user_policy.p")
+    assert resource.get("policy") == policy
+    assert resource.get("name") == odd
+    user = resource.get("user")
+    assert isinstance(user, Unknown) and "var.missing" in user.source
+
+
+def test_dynamic_blocks_are_expanded(tmp_path: Path) -> None:
+    model = _module(tmp_path, {"main.tf.json": {"data": {"aws_iam_policy_document": {"p": {
+        "dynamic": {"statement": {
+            "for_each": ["iam:PassRole", "iam:CreateUser"],
+            "iterator": "action",
+            "content": {"actions": ["${action.value}"], "resources": ["*"]},
+        }},
+    }}}}})
+    assert model.diagnostics == ()
+    assert _resource(model, "data.aws_iam_policy_document.p").get("statement") == [
+        {"actions": ["iam:PassRole"], "resources": ["*"]},
+        {"actions": ["iam:CreateUser"], "resources": ["*"]},
+    ]
