@@ -5,6 +5,11 @@ on the reported line: ``# expect: NHI001, NHI002`` says these rules fire there, 
 NHI011`` says that rule must not (``//`` works too).  All rules run on every case, so a finding
 nobody annotated fails the test as surely as a missing one; ``ok`` makes the negatives
 explicit, and a rule both expected and ok on one line is a broken fixture.
+
+A file that cannot hold comments (``main.tf.json``, a plan's JSON) has a sidecar
+``<file>.expected.toml`` instead, with tables ``[expect]`` and ``[ok]`` mapping a resource
+address to a list of rule ids; that file's findings are compared by (file, resource address,
+rule).
 """
 
 from __future__ import annotations
@@ -12,12 +17,19 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import sys
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from nhilint.engine import Options, collect_rules, scan
 from nhilint.settings import Settings
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -25,12 +37,17 @@ ANNOTATION = re.compile(
     r"(?:#|//)\s*(?P<kind>expect|ok):\s*(?P<ids>[A-Z]{2,5}\d{3}(?:\s*,\s*[A-Z]{2,5}\d{3})*)"
 )
 
-CASES = sorted({p.parent for p in FIXTURES.rglob("*.tf")})
+SIDECAR = ".expected.toml"
+CASES = sorted(
+    {p.parent for pattern in ("*.tf", "*.tf.json", f"*{SIDECAR}") for p in FIXTURES.rglob(pattern)}
+)
 #: the date fixtures are judged on, so that a time-bounded grant in a fixture never ends under
 #: the test (the CLI judges on today's date)
 SCAN_DATE = datetime.date(2026, 6, 1)
 
 Key = tuple[str, int, str]
+#: (file, resource address, rule) for the files with a sidecar
+AddressKey = tuple[str, str, str]
 
 
 def annotations(case: Path, root: Path = ROOT) -> dict[str, set[Key]]:
@@ -44,20 +61,63 @@ def annotations(case: Path, root: Path = ROOT) -> dict[str, set[Key]]:
     return found
 
 
+def sidecars(case: Path, root: Path = ROOT) -> dict[str, set[AddressKey]]:
+    """The ``[expect]`` and ``[ok]`` tables of the case's ``<file>.expected.toml`` sidecars."""
+    found: dict[str, set[AddressKey]] = {"expect": set(), "ok": set()}
+    for path in sorted(case.glob(f"*{SIDECAR}")):
+        rel = os.path.relpath(path.with_name(path.name[: -len(SIDECAR)]), root)
+        with path.open("rb") as handle:
+            tables = tomllib.load(handle)
+        assert set(tables) <= {"expect", "ok"}, f"{path}: only [expect] and [ok] tables"
+        for kind, table in tables.items():
+            found[kind] |= {(rel, address, rule) for address, ids in table.items() for rule in ids}
+    return found
+
+
+def sidecar_files(case: Path, root: Path = ROOT) -> set[str]:
+    return {
+        os.path.relpath(p.with_name(p.name[: -len(SIDECAR)]), root)
+        for p in case.glob(f"*{SIDECAR}")
+    }
+
+
 def expected(case: Path) -> set[Key]:
     return annotations(case)["expect"]
+
+
+def expected_rules(case: Path) -> set[str]:
+    """The rules a case expects, by line or by address."""
+    return {r for _, _, r in expected(case)} | {r for _, _, r in sidecars(case)["expect"]}
 
 
 def problems(case: Path, root: Path = ROOT) -> list[str]:
     """What is wrong with a case: unexpected, missing, or ok-marked findings."""
     marked = annotations(case, root)
-    found = [f"{k} both expected and ok" for k in sorted(marked["expect"] & marked["ok"])]
+    found: list[str] = []
     result = scan([Path(os.path.relpath(case, root))], Options(settings=Settings(today=SCAN_DATE)))
     found += [f"diagnostic {d}" for d in result.diagnostics]
-    reported = {(f.span.path, f.span.line or 0, f.rule) for f in result.findings}
-    found += [f"fired where marked ok: {k}" for k in sorted(reported & marked["ok"])]
-    found += [f"not expected: {k}" for k in sorted(reported - marked["expect"] - marked["ok"])]
-    found += [f"missing: {k}" for k in sorted(marked["expect"] - reported)]
+    by_address = sidecar_files(case, root)
+    reported = {
+        (f.span.path, f.span.line or 0, f.rule)
+        for f in result.findings
+        if f.span.path not in by_address
+    }
+    found += _compare(marked, reported)
+    addressed = {(f.span.path, f.resource, f.rule) for f in result.findings
+                 if f.span.path in by_address}
+    found += _compare(sidecars(case, root), addressed)
+    return found
+
+
+K = TypeVar("K", Key, AddressKey)
+
+
+def _compare(marked: dict[str, set[K]], reported: set[K]) -> list[str]:
+    found = [f"{k} both expected and ok" for k in sorted(marked["expect"] & marked["ok"], key=str)]
+    found += [f"fired where marked ok: {k}" for k in sorted(reported & marked["ok"], key=str)]
+    found += [f"not expected: {k}"
+              for k in sorted(reported - marked["expect"] - marked["ok"], key=str)]
+    found += [f"missing: {k}" for k in sorted(marked["expect"] - reported, key=str)]
     return found
 
 
@@ -82,13 +142,36 @@ def test_the_harness_enforces_ok_and_expect(
     assert any(p.startswith("missing") for p in problems(case, tmp_path))
 
 
+def test_the_harness_enforces_sidecar_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = FIXTURES / "NHI001" / "tf_json_ci_user"
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "main.tf.json").write_bytes((source / "main.tf.json").read_bytes())
+    sidecar = (source / f"main.tf.json{SIDECAR}").read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    (case / f"main.tf.json{SIDECAR}").write_text(sidecar, encoding="utf-8")
+    assert problems(case, tmp_path) == []
+    moved = sidecar.replace('"aws_iam_access_key.ci" = ["NHI012"]',
+                            '"aws_iam_access_key.ci" = ["NHI014"]')
+    (case / f"main.tf.json{SIDECAR}").write_text(moved, encoding="utf-8")
+    found = problems(case, tmp_path)
+    assert "not expected: ('case/main.tf.json', 'aws_iam_access_key.ci', 'NHI012')" in found
+    assert "missing: ('case/main.tf.json', 'aws_iam_access_key.ci', 'NHI014')" in found
+    marked_ok = sidecar.replace('"aws_iam_user.ci" = ["NHI014"', '"aws_iam_user.ci" = ["NHI001"')
+    (case / f"main.tf.json{SIDECAR}").write_text(marked_ok, encoding="utf-8")
+    found = problems(case, tmp_path)
+    assert "fired where marked ok: ('case/main.tf.json', 'aws_iam_user.ci', 'NHI001')" in found
+
+
 def test_every_rule_has_positive_and_negative_fixtures() -> None:
     for rule in collect_rules():
         cases = [c for c in CASES if c.parent.name == rule.id]
         if rule.id == "NHI901":
             cases = CASES  # indeterminates show up wherever a value is unknown
-        positives = [c for c in cases if any(r == rule.id for _, _, r in expected(c))]
-        negatives = [c for c in cases if not any(r == rule.id for _, _, r in expected(c))]
+        positives = [c for c in cases if rule.id in expected_rules(c)]
+        negatives = [c for c in cases if rule.id not in expected_rules(c)]
         assert positives, f"{rule.id} has no positive fixture"
         assert negatives, f"{rule.id} has no negative fixture"
 

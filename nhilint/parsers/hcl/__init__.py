@@ -1,4 +1,5 @@
-"""The Terraform HCL reader: ``*.tf`` modules to the resource model (tree-sitter-hcl based)."""
+"""The Terraform HCL reader: ``*.tf`` and ``*.tf.json`` modules to the resource model
+(tree-sitter-hcl based)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ KIND = "terraform"
 
 
 def claims(path: Path) -> bool:
-    """A ``*.tf`` file or a ``*.tfvars`` file (read with its module)."""
+    """A ``*.tf`` or ``*.tf.json`` file, or a ``*.tfvars`` file (read with its module)."""
     return is_config_file(path.name) or path.name.endswith(".tfvars")
 
 
@@ -31,7 +32,7 @@ def parse(unit: Path) -> Model:
 
 
 def parse_module(directory: Path) -> Model:
-    """All ``*.tf`` files of ``directory`` as one root module; never raises.
+    """All ``*.tf`` and ``*.tf.json`` files of ``directory`` as one root module; never raises.
 
     ``terraform.tfvars`` and ``*.auto.tfvars`` (lexical order) give variable values.  Files that
     cannot be read or have syntax errors are reported as NHI900 diagnostics; what could be read

@@ -1,4 +1,4 @@
-"""Finding Terraform modules: every directory holding at least one ``*.tf`` file."""
+"""Finding Terraform modules: every directory holding a ``*.tf`` or ``*.tf.json`` file."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from nhilint.model import Diagnostic
 
 
 def is_config_file(name: str) -> bool:
-    """A ``*.tf`` name Terraform reads (it ignores hidden, ``#...#`` and ``...~`` files)."""
+    """A ``*.tf`` or ``*.tf.json`` name Terraform reads (it ignores hidden, ``#...#`` and
+    ``...~`` files)."""
     return (
-        name.endswith(".tf")
+        name.endswith((".tf", ".tf.json"))
         and not name.startswith(".")
         and not name.endswith("~")
         and not (name.startswith("#") and name.endswith("#"))
@@ -21,7 +22,8 @@ def is_config_file(name: str) -> bool:
 
 
 def config_files(directory: Path) -> list[Path]:
-    """The ``*.tf`` files of one directory, sorted by name (dangling links left out)."""
+    """The ``*.tf`` and ``*.tf.json`` files of one directory, sorted by name (dangling links left
+    out)."""
     try:
         entries = list(os.scandir(directory))
     except OSError:
@@ -57,7 +59,7 @@ def _link_problem(path: str) -> str:
 
 
 def discover_modules(paths: Sequence[Path]) -> list[Path]:
-    """Every directory under ``paths`` holding a ``*.tf`` file, sorted; a file means its directory.
+    """Every directory under ``paths`` holding a configuration file, sorted (a file: its directory).
 
     Hidden directories (``.terraform`` too) are skipped; symlinked directories are followed once
     (a directory already visited is not visited again, so link loops end).

@@ -1,8 +1,10 @@
 """One Terraform module: its files, variables, locals, resources and providers.
 
-Every directory is read as a root module (address ``""``); ``module`` blocks are not expanded
-yet.  Expanding a local module later means reading its directory with ``read_module`` under the
-address ``module.x`` and with the call's arguments as its variable values.
+A directory's ``*.tf`` and ``*.tf.json`` files form one module (one namespace of variables,
+locals and resources).  Every directory is read as a root module (address ``""``); ``module``
+blocks are not expanded yet.  Expanding a local module later means reading its directory with
+``read_module`` under the address ``module.x`` and with the call's arguments as its variable
+values.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from nhilint.model import Diagnostic, Model, ModuleCall, Output, Provider, Resou
 from nhilint.parsers.hcl import syntax
 from nhilint.parsers.hcl.context import Declarations, ModuleContext
 from nhilint.parsers.hcl.discover import broken_links, config_files
+from nhilint.parsers.hcl.jsonconfig import load_json
 from nhilint.parsers.hcl.named import defaults, local_values
 from nhilint.parsers.hcl.resources import (
     module_block,
@@ -41,7 +44,8 @@ def declarations(files: list[SourceFile]) -> Declarations:
         root = source.root
         if root is None:
             continue
-        for block in syntax.read_body(root).blocks:
+        blocks = source.blocks if source.blocks is not None else syntax.read_body(root).blocks
+        for block in blocks:
             if block.type == "variable" and len(block.labels) == 1:
                 variables.setdefault(block.labels[0], block)
                 where.setdefault(f"var.{block.labels[0]}", source.path)
@@ -56,7 +60,7 @@ def declarations(files: list[SourceFile]) -> Declarations:
 
 def read_module(directory: Path, module: str = "") -> Model:
     shown = display_path(directory)
-    files = [load(f, display_child(shown, f.name)) for f in config_files(directory)]
+    files = [_load(f, display_child(shown, f.name)) for f in config_files(directory)]
     values = load_values(directory)
     found = declarations(files)
     context = ModuleContext(module, directory, found, values.values)
@@ -80,6 +84,11 @@ def read_module(directory: Path, module: str = "") -> Model:
         comments=tuple(c for f in files for c in f.comments),
         diagnostics=tuple(diagnostics),
     )
+
+
+def _load(file: Path, shown: str) -> SourceFile:
+    """A ``*.tf`` file, or a ``*.tf.json`` file (Terraform's JSON syntax)."""
+    return load_json(file, shown) if file.name.endswith(".tf.json") else load(file, shown)
 
 
 class _Read(NamedTuple):

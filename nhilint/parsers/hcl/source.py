@@ -19,12 +19,17 @@ _BOM = b"\xef\xbb\xbf"
 
 
 class SourceFile(NamedTuple):
-    """A parsed file; ``tree`` is ``None`` when the file could not be read at all."""
+    """A parsed file; ``tree`` is ``None`` when the file could not be read at all.
+
+    ``blocks`` are the file's top-level blocks when they are not the tree's own (a
+    ``*.tf.json`` file, whose tree holds only its expressions).
+    """
 
     path: str
     tree: tree_sitter.Tree | None
     comments: tuple[Comment, ...]
     diagnostics: tuple[Diagnostic, ...]
+    blocks: tuple[syntax.Block, ...] | None = None
 
     @property
     def root(self) -> syntax.Node | None:

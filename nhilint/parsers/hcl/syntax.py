@@ -24,15 +24,18 @@ class Attribute(NamedTuple):
 
 
 class Block(NamedTuple):
+    """A block; ``parsed`` is its body when it was read from elsewhere (``*.tf.json``)."""
+
     type: str
     labels: tuple[str, ...]
     node: Node
     line: int
     end_line: int
+    parsed: Body | None = None
 
     @property
     def body(self) -> Body:
-        return read_body(self.node)
+        return self.parsed if self.parsed is not None else read_body(self.node)
 
 
 class Body(NamedTuple):
