@@ -5,6 +5,10 @@ on the reported line: ``# expect: NHI001, NHI002`` says these rules fire there, 
 NHI011`` says that rule must not (``//`` works too).  All rules run on every case, so a finding
 nobody annotated fails the test as surely as a missing one; ``ok`` makes the negatives
 explicit, and a rule both expected and ok on one line is a broken fixture.
+
+An input without lines to annotate (plan JSON) has a sidecar ``<file>.expected.toml`` whose
+tables ``[expect]`` and ``[ok]`` map a resource address to a list of rule ids; that file's
+findings are compared by (file, resource address, rule).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,22 +24,36 @@ import pytest
 from nhilint.engine import Options, collect_rules, scan
 from nhilint.settings import Settings
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 ANNOTATION = re.compile(
     r"(?:#|//)\s*(?P<kind>expect|ok):\s*(?P<ids>[A-Z]{2,5}\d{3}(?:\s*,\s*[A-Z]{2,5}\d{3})*)"
 )
 
-CASES = sorted({p.parent for p in FIXTURES.rglob("*.tf")})
+SIDECAR = ".expected.toml"
+CASES = sorted({p.parent for p in FIXTURES.rglob("*.tf")}
+               | {p.parent for p in FIXTURES.rglob(f"*{SIDECAR}")})
 #: the date fixtures are judged on, so that a time-bounded grant in a fixture never ends under
 #: the test (the CLI judges on today's date)
 SCAN_DATE = datetime.date(2026, 6, 1)
 
-Key = tuple[str, int, str]
+#: (file, line, rule), or (file, resource address, rule) for a file with a sidecar
+Key = tuple[str, int | str, str]
 
 
 def annotations(case: Path, root: Path = ROOT) -> dict[str, set[Key]]:
     found: dict[str, set[Key]] = {"expect": set(), "ok": set()}
+    for sidecar in sorted(case.glob(f"*{SIDECAR}")):
+        rel = os.path.relpath(sidecar.with_name(sidecar.name.removesuffix(SIDECAR)), root)
+        tables = tomllib.loads(sidecar.read_text(encoding="utf-8"))
+        for kind in ("expect", "ok"):
+            for address, ids in tables.get(kind, {}).items():
+                found[kind] |= {(rel, address, i) for i in ids}
     for path in sorted(case.glob("*.tf")):
         rel = os.path.relpath(path, root)
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -54,7 +73,14 @@ def problems(case: Path, root: Path = ROOT) -> list[str]:
     found = [f"{k} both expected and ok" for k in sorted(marked["expect"] & marked["ok"])]
     result = scan([Path(os.path.relpath(case, root))], Options(settings=Settings(today=SCAN_DATE)))
     found += [f"diagnostic {d}" for d in result.diagnostics]
-    reported = {(f.span.path, f.span.line or 0, f.rule) for f in result.findings}
+    by_address = {
+        os.path.relpath(p.with_name(p.name.removesuffix(SIDECAR)))
+        for p in case.glob(f"*{SIDECAR}")
+    }
+    reported: set[Key] = {
+        (f.span.path, f.resource if f.span.path in by_address else f.span.line or 0, f.rule)
+        for f in result.findings
+    }
     found += [f"fired where marked ok: {k}" for k in sorted(reported & marked["ok"])]
     found += [f"not expected: {k}" for k in sorted(reported - marked["expect"] - marked["ok"])]
     found += [f"missing: {k}" for k in sorted(marked["expect"] - reported)]
@@ -80,6 +106,24 @@ def test_the_harness_enforces_ok_and_expect(
     assert not any(p.startswith("missing") for p in found)
     (case / "main.tf").write_text(source + "\n# expect: NHI004\n")
     assert any(p.startswith("missing") for p in problems(case, tmp_path))
+
+
+def test_the_harness_enforces_sidecar_expectations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = tmp_path / "case"
+    case.mkdir()
+    plan = FIXTURES / "NHI011" / "plan_iam" / "tfplan.json"
+    (case / "tfplan.json").write_bytes(plan.read_bytes())
+    sidecar = case / f"tfplan.json{SIDECAR}"
+    sidecar.write_text('[expect]\n"aws_iam_user.fail_3" = ["NHI901", "NHI001"]\n'
+                       '[ok]\n"aws_iam_group_policy.fail_2" = ["NHI011"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    found = problems(case, tmp_path)
+    assert "missing: ('case/tfplan.json', 'aws_iam_user.fail_3', 'NHI001')" in found
+    assert ("fired where marked ok: ('case/tfplan.json', 'aws_iam_group_policy.fail_2', "
+            "'NHI011')") in found
+    assert "not expected: ('case/tfplan.json', 'aws_iam_role.example', 'NHI002')" in found
 
 
 def test_every_rule_has_positive_and_negative_fixtures() -> None:
