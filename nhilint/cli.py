@@ -18,9 +18,9 @@ from nhilint.config import Config, ConfigError, discover, load
 from nhilint.engine import Options, RuleError, collect_rules, scan, select_rules
 from nhilint.integrations.checkov import CHECKS_DIR
 from nhilint.inventory import RENDERERS as INVENTORY_FORMATS
-from nhilint.parsers import discover_modules
-from nhilint.parsers.hcl.discover import is_config_file
 from nhilint.parsers.hcl.tfvars import tfvars_files
+from nhilint.parsers.registry import PARSERS
+from nhilint.parsers.registry import discover as discover_inputs
 from nhilint.report import RENDERERS
 from nhilint.result import ScanResult
 from nhilint.rule import Severity
@@ -47,6 +47,18 @@ def _severity(value: str) -> Severity:
         return Severity.parse(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _input_type(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--input-type", choices=("auto", *PARSERS), default="auto",
+        help="read inputs as this kind only (default: auto, each file by its name or content)",
+    )
+
+
+def _kind(ns: argparse.Namespace) -> str | None:
+    """The ``--input-type`` chosen, ``None`` for detection."""
+    return None if ns.input_type == "auto" else str(ns.input_type)
 
 
 def _check_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -76,6 +88,7 @@ def _check_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--show-suppressed", action="store_true",
         help="list the findings hidden by suppressions and the baseline (always counted)",
     )
+    _input_type(check)
 
 
 def _baseline_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -90,6 +103,7 @@ def _baseline_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     baseline.add_argument("--config", type=Path, help="config file (as for check)")
     baseline.add_argument("--select", type=_csv, default=[], help="only these rules (ids, names)")
     baseline.add_argument("--ignore", type=_csv, default=[], help="skip these rules (ids, names)")
+    _input_type(baseline)
 
 
 def _inventory_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -103,6 +117,7 @@ def _inventory_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     inventory.add_argument("--output", type=Path, help="write the inventory here, not stdout")
     inventory.add_argument("--config", type=Path, help="config file (as for check)")
+    _input_type(inventory)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -167,7 +182,7 @@ def _check(ns: argparse.Namespace) -> int:
     result = dataclasses.replace(result, show_suppressed=ns.show_suppressed)
     if not _emit(RENDERERS[ns.format](result), ns.output, "report"):
         return EXIT_ERROR
-    unread = _warn_unscanned(ns.paths)
+    unread = _warn_unscanned(ns.paths, _kind(ns))
     if ns.strict and unread:
         return EXIT_ERROR
     return exit_code(result, fail_on, ns.strict)
@@ -180,10 +195,11 @@ def _inventory(ns: argparse.Namespace) -> int:
         return EXIT_ERROR
     config = _config(ns)
     every_rule = tuple(r.id for r in collect_rules())
-    result = scan(ns.paths, Options(ignore=every_rule, settings=config.settings))
+    options = Options(ignore=every_rule, settings=config.settings, input_type=_kind(ns))
+    result = scan(ns.paths, options)
     if not _emit(INVENTORY_FORMATS[ns.format](result), ns.output, "inventory"):
         return EXIT_ERROR
-    _warn_unscanned(ns.paths)
+    _warn_unscanned(ns.paths, _kind(ns))
     return EXIT_OK
 
 
@@ -209,10 +225,11 @@ def _emit(text: str, output: Path | None, what: str) -> bool:
     return True
 
 
-def _warn_unscanned(paths: Sequence[Path]) -> list[Path]:
-    unread = unscanned(paths)
+def _warn_unscanned(paths: Sequence[Path], kind: str | None = None) -> list[Path]:
+    unread = unscanned(paths, kind)
     for path in unread:
-        print(f"nhilint: warning: {_nothing_in(path)}; nothing was scanned", file=sys.stderr)
+        print(f"nhilint: warning: {_nothing_in(path, kind)}; nothing was scanned",
+              file=sys.stderr)
     return unread
 
 
@@ -225,6 +242,7 @@ def _options(
         settings=dataclasses.replace(config.settings, today=datetime.date.today()),
         suppress=config.suppress,
         baseline=known,
+        input_type=_kind(ns),
     )
 
 
@@ -252,22 +270,18 @@ def _write_baseline(ns: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def unscanned(paths: Sequence[Path]) -> list[Path]:
-    """The named paths that hold no input nhilint reads."""
-    return [path for path in paths if not _holds_input(path)]
-
-
-def _holds_input(path: Path) -> bool:
-    if not path.is_dir() and not is_config_file(path.name) and not _is_tfvars(path):
-        return False
-    return bool(discover_modules([path]))
+def unscanned(paths: Sequence[Path], kind: str | None = None) -> list[Path]:
+    """The named paths that hold no input nhilint reads (of ``kind`` when one is given)."""
+    return list(discover_inputs(paths, kind).unread)
 
 
 def _is_tfvars(path: Path) -> bool:
     return path.name in {p.name for p in tfvars_files(path.parent)}
 
 
-def _nothing_in(path: Path) -> str:
+def _nothing_in(path: Path, kind: str | None = None) -> str:
+    if kind == "terraform-plan":
+        return f"no Terraform plan JSON found {'under' if path.is_dir() else 'in'} {path}"
     if path.is_dir():
         return f"no Terraform files (*.tf) found under {path}"
     if _is_tfvars(path):

@@ -43,6 +43,8 @@ class Options:
     #: config entries suppressing findings by resource address
     suppress: tuple[suppress.AddressSuppression, ...] = ()
     baseline: Baseline | None = None
+    #: the input kind to read (``--input-type``); ``None`` detects each file's kind
+    input_type: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,7 +73,7 @@ def scan(paths: Sequence[Path], options: Options) -> ScanResult:
     analysed: list[Path] = []
     files = resources = principals = 0
     calls = {}
-    for unit in discover(paths).units:
+    for unit in discover(paths, options.input_type).units:
         done, model_files, model_resources, model_calls = _scan_unit(unit, rules, options, names)
         calls[unit.path] = model_calls
         files += model_files

@@ -165,6 +165,24 @@ def test_the_harness_enforces_sidecar_tables(
     assert "fired where marked ok: ('case/main.tf.json', 'aws_iam_user.ci', 'NHI001')" in found
 
 
+def test_the_harness_enforces_sidecar_expectations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = tmp_path / "case"
+    case.mkdir()
+    plan = FIXTURES / "NHI011" / "plan_iam" / "tfplan.json"
+    (case / "tfplan.json").write_bytes(plan.read_bytes())
+    sidecar = case / f"tfplan.json{SIDECAR}"
+    sidecar.write_text('[expect]\n"aws_iam_user.fail_3" = ["NHI901", "NHI001"]\n'
+                       '[ok]\n"aws_iam_group_policy.fail_2" = ["NHI011"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    found = problems(case, tmp_path)
+    assert "missing: ('case/tfplan.json', 'aws_iam_user.fail_3', 'NHI001')" in found
+    assert ("fired where marked ok: ('case/tfplan.json', 'aws_iam_group_policy.fail_2', "
+            "'NHI011')") in found
+    assert "not expected: ('case/tfplan.json', 'aws_iam_role.example', 'NHI002')" in found
+
+
 def test_every_rule_has_positive_and_negative_fixtures() -> None:
     for rule in collect_rules():
         cases = [c for c in CASES if c.parent.name == rule.id]

@@ -2,9 +2,9 @@
 
 A parser is a module that satisfies :class:`Parser`: it claims file names, groups the files
 under some paths into units (for Terraform: module directories) and parses one unit into a
-:class:`~nhilint.model.Model`.  :data:`PARSERS` holds one entry per input kind; ``.tf.json``,
-plan JSON and Pulumi come later as further entries.  Use :func:`discover`, then
-``PARSERS[unit.kind].parse(unit.path)`` for each unit.
+:class:`~nhilint.model.Model`.  :data:`PARSERS` holds one entry per input kind (Terraform
+HCL, Terraform plan JSON); ``.tf.json`` and Pulumi come later as further entries.  Use
+:func:`discover`, then ``PARSERS[unit.kind].parse(unit.path)`` for each unit.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from nhilint.model import Model
-from nhilint.parsers import hcl
+from nhilint.parsers import hcl, plan
 
 
 class Parser(Protocol):
@@ -29,7 +29,7 @@ class Parser(Protocol):
     def parse(self, unit: Path) -> Model: ...
 
 
-PARSERS: Mapping[str, Parser] = {hcl.KIND: hcl}
+PARSERS: Mapping[str, Parser] = {hcl.KIND: hcl, plan.KIND: plan}
 
 
 class SourceUnit(NamedTuple):
@@ -47,20 +47,23 @@ class Discovery(NamedTuple):
 
 
 def detect(path: Path, kind: str | None = None) -> str | None:
-    """The input kind of a file (``kind`` overrides, as ``--input-type`` will): by its name
-    first; content shapes (JSON plans, previews) come with their parsers."""
+    """The input kind of a file (``kind`` overrides, as ``--input-type`` does): the first
+    parser that claims it (HCL by name, plan JSON by the shape of its content)."""
     if kind is not None:
         return kind if kind in PARSERS else None
     return next((k for k, p in PARSERS.items() if p.claims(path)), None)
 
 
 def discover(paths: Sequence[Path], kind: str | None = None) -> Discovery:
-    """Every unit under ``paths``, sorted, and the named paths that gave none."""
+    """Every unit under ``paths``, sorted, and the named paths that gave none (a named file
+    gives units only to the parser that claims it, or to the one ``kind`` chooses)."""
     chosen = {k: p for k, p in PARSERS.items() if kind is None or k == kind}
     units: set[SourceUnit] = set()
     unread: list[Path] = []
     for path in paths:
-        found = {SourceUnit(u, k) for k, p in chosen.items() for u in p.units([path])}
+        readers = {k: p for k, p in chosen.items()
+                   if not path.is_file() or kind == k or p.claims(path)}
+        found = {SourceUnit(u, k) for k, p in readers.items() for u in p.units([path])}
         if not found or (path.is_file() and detect(path, kind) is None):
             unread.append(path)
         units |= found

@@ -62,7 +62,7 @@ def test_detection_and_discovery(tf: Tf) -> None:
     found = discover([root, root / "docs", root / "README.md"])
     assert found.units == (SourceUnit(root, "terraform"),)
     assert found.unread == (root / "docs", root / "README.md")
-    assert set(PARSERS) == {"terraform"}
+    assert {"terraform", "terraform-plan"} <= set(PARSERS)
 
 
 def test_module_roles(tf: Tf) -> None:
