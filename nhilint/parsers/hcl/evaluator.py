@@ -21,6 +21,7 @@ from nhilint.parsers.hcl.values import (
     parse_number,
     to_bool,
     to_str,
+    unify_branch,
     unknown_from,
 )
 
@@ -44,6 +45,8 @@ class Context(Protocol):
     def local(self, name: str) -> object: ...
 
     def read_file(self, path: str) -> str | None: ...
+
+    def file_exists(self, path: str) -> bool | None: ...
 
 
 class Budget:
@@ -196,7 +199,11 @@ def _conditional(ev: Evaluator, node: Node) -> object:
     if first_unknown(condition) is not None:
         branches = [ev.value(exprs[1]), ev.value(exprs[2])]
         return unknown_from(text(node), [condition, *branches])
-    return ev.eval(exprs[1] if to_bool(condition) else exprs[2])
+    chosen, other = (exprs[1], exprs[2]) if to_bool(condition) else (exprs[2], exprs[1])
+    value = ev.eval(chosen)
+    if first_unknown(value) is not None:
+        return value
+    return unify_branch(value, ev.value(other))
 
 
 def _error(ev: Evaluator, node: Node) -> object:

@@ -12,11 +12,11 @@ from nhilint.parsers.hcl.values import (
     MAX_VALUE_DEPTH,
     EvalError,
     NotEvaluated,
-    TfSet,
     check_count,
     equal,
     first_unknown,
     json_text,
+    make_set,
     refs_of,
     to_bool,
     to_int,
@@ -25,6 +25,7 @@ from nhilint.parsers.hcl.values import (
     to_num,
     to_str,
     type_name,
+    unify,
     within_limits,
 )
 
@@ -126,7 +127,7 @@ def _key(value: object) -> object:
 
 
 def distinct(args: list[object]) -> object:
-    return list(_dedupe(to_list(args[0])).values())
+    return list(_dedupe(unify(to_list(args[0]))).values())
 
 
 def _dedupe(items: list[object]) -> dict[object, object]:
@@ -137,15 +138,16 @@ def _dedupe(items: list[object]) -> dict[object, object]:
 
 
 def toset(args: list[object]) -> object:
-    return TfSet(_dedupe(to_list(args[0])).values())
+    return make_set(to_list(args[0]))
 
 
 def tolist(args: list[object]) -> object:
-    return list(to_list(args[0]))
+    return unify(list(to_list(args[0])))
 
 
 def tomap(args: list[object]) -> object:
-    return dict(to_map(args[0]))
+    mapping = to_map(args[0])
+    return dict(zip(mapping, unify(list(mapping.values())), strict=True))
 
 
 def tostring(args: list[object]) -> object:
@@ -186,7 +188,14 @@ def values(args: list[object]) -> object:
 
 
 def contains(args: list[object]) -> object:
-    return any(equal(item, args[1]) for item in to_list(args[0]))
+    """True when an element of the value's own type equals it; mixed types are not guessed."""
+    items, wanted = to_list(args[0]), args[1]
+    if any(equal(item, wanted) for item in items):
+        return True
+    kind = type_name(wanted)
+    if all(type_name(item) == kind for item in items):
+        return False
+    raise NotEvaluated("contains() on elements of other types is not evaluated")
 
 
 def compact(args: list[object]) -> object:
@@ -243,7 +252,7 @@ def range_(args: list[object]) -> object:
 
 
 def setunion(args: list[object]) -> object:
-    return TfSet(_dedupe([item for arg in args for item in to_list(arg)]).values())
+    return make_set([item for arg in args for item in to_list(arg)])
 
 
 def _numbers(args: list[object]) -> list[int | float]:
