@@ -12,6 +12,7 @@ from nhilint.parsers.hcl.values import (
     MAX_VALUE_DEPTH,
     EvalError,
     NotEvaluated,
+    TfSet,
     check_count,
     equal,
     first_unknown,
@@ -68,7 +69,7 @@ def merge(args: list[object]) -> object:
 
 
 def concat(args: list[object]) -> object:
-    check_count(sum(len(to_list(arg)) for arg in args))
+    check_count(sum(len(_sequence(arg, "concat")) for arg in args))
     return [item for arg in args for item in to_list(arg)]
 
 
@@ -82,7 +83,7 @@ def lookup(args: list[object]) -> object:
 
 
 def coalesce(args: list[object]) -> object:
-    for arg in args:
+    for arg in unify(list(args)):
         if isinstance(arg, Unknown):
             raise NotEvaluated(arg.reason)
         if arg is not None and arg != "":
@@ -169,8 +170,15 @@ def length(args: list[object]) -> object:
     raise EvalError(f"length: a {type_name(value)} value has no length")
 
 
+def _sequence(value: object, function: str) -> list[object]:
+    """A list or tuple argument (a set has no order to index by)."""
+    if isinstance(value, TfSet):
+        raise EvalError(f"{function}: a set cannot be used as a list")
+    return to_list(value)
+
+
 def element(args: list[object]) -> object:
-    items, index = to_list(args[0]), to_int(args[1])
+    items, index = _sequence(args[0], "element"), to_int(args[1])
     if not items:
         raise EvalError("element: the list is empty")
     if index < 0:
@@ -225,7 +233,7 @@ def one(args: list[object]) -> object:
 
 
 def slice_(args: list[object]) -> object:
-    items, start, end = to_list(args[0]), to_int(args[1]), to_int(args[2])
+    items, start, end = _sequence(args[0], "slice"), to_int(args[1]), to_int(args[2])
     if not 0 <= start <= end <= len(items):
         raise EvalError("slice: index out of range")
     return items[start:end]

@@ -56,6 +56,8 @@ def format_(args: list[object]) -> object:
 
 def _verb(match: re.Match[str], value: object) -> str:
     verb, precision = match["verb"], match["prec"]
+    if " " in match["flags"] or "#" in match["flags"]:
+        raise NotEvaluated("format flags ' ' and '#' are not evaluated")
     if precision and int(precision) > 1000:
         raise NotEvaluated("format precision is too large")
     if verb in "vs":
