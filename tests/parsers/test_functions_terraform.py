@@ -71,6 +71,9 @@ CASES: list[tuple[str, object]] = [
     ('true ? ["a"] : [1]', UNKNOWN),
     ('true ? { a = 1 } : { a = "x" }', UNKNOWN),
     ("var.enabled ? [] : local.l", []),
+    ("true ? 1 : local.m.nope", 1),
+    ('true ? 1 : local.l[5]', 1),
+    ('false ? local.l[5] : "x"', "x"),
     ('null ? "a" : "b"', INVALID),
     # splat
     ("local.roles[*].name", ["r1", "r2"]),
@@ -371,6 +374,30 @@ def test_terraform_agrees(tmp_path: Path) -> None:
         codes = list(pool.map(lambda e: _console(tmp_path, f"jsonencode({e})")[0], invalid))
     accepted = [e for e, c in zip(invalid, codes, strict=True) if c == 0]
     assert not accepted, f"terraform accepts expressions marked INVALID: {accepted}"
+
+
+@pytest.mark.parametrize(
+    ("expr", "expected"),
+    [
+        ("true ? 1 : length(aws_x.y.list)", 1),
+        ("true ? 1 : aws_x.y.count + 1", 1),
+        ('true ? 1 : "${aws_x.y.id}-x"', "1"),
+        ('true ? "a" : aws_x.y.id', "a"),
+        ("true ? true : aws_x.y.a == 1", True),
+        ('true ? ["a"] : aws_x.y.list', ["a"]),
+        ("true ? 1 : aws_x.y.id", UNKNOWN),
+        ('true ? 1 : "${aws_x.y.id}"', UNKNOWN),
+        ("true ? [1] : aws_x.y.list", UNKNOWN),
+        ("true ? 1 : !aws_x.y.flag", UNKNOWN),
+    ],
+)
+def test_conditional_beside_an_unknown_branch(tf: Tf, expr: str, expected: object) -> None:
+    """The result converts to the other branch's type: known from its form, else Unknown."""
+    value = tf.value(expr)
+    if expected is UNKNOWN:
+        assert isinstance(value, Unknown)
+    else:
+        assert _canonical(value) == _canonical(expected)
 
 
 def test_exponent_numbers_are_read_with_their_lines(tf: Tf) -> None:

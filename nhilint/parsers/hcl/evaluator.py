@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from nhilint.model import Unknown
-from nhilint.parsers.hcl import calls, forexpr, operators, references, templates
+from nhilint.parsers.hcl import calls, forexpr, operators, references, static_types, templates
 from nhilint.parsers.hcl.syntax import Node, text
 from nhilint.parsers.hcl.values import (
     EvalError,
@@ -203,7 +203,15 @@ def _conditional(ev: Evaluator, node: Node) -> object:
     value = ev.eval(chosen)
     if first_unknown(value) is not None:
         return value
-    return unify_branch(value, ev.value(other))
+    try:
+        alternative = ev.eval(other)
+    except EvalError:
+        return value  # an invalid branch not taken has no type to convert to (as in HCL)
+    except (NotEvaluated, RecursionError) as exc:
+        alternative = Unknown(reason=str(exc), source=text(other))
+    if isinstance(alternative, Unknown):
+        alternative = static_types.placeholder(other, alternative)
+    return unify_branch(value, alternative)
 
 
 def _error(ev: Evaluator, node: Node) -> object:

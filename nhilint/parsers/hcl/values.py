@@ -328,7 +328,11 @@ def unify(items: list[object]) -> list[object]:
 
 
 def make_set(items: Iterable[object]) -> TfSet:
-    """A Terraform set of ``items``: distinct, in Terraform's order (strings, numbers sorted)."""
+    """A Terraform set of ``items``: distinct, in Terraform's order (strings, numbers sorted).
+
+    Collections keep the order they are written in: Terraform orders them by a hash, so the
+    set is the same but a list made from it (``tolist``, ``[for ...]``) may not be.
+    """
     seen: dict[object, object] = {}
     for item in unify(list(items)):
         key = (type_name(item), item) if not isinstance(item, (list, dict)) else json_text(item)
@@ -337,7 +341,9 @@ def make_set(items: Iterable[object]) -> TfSet:
     check_count(len(elements))
     if len(elements) <= 1:
         return TfSet(elements)
-    if any(isinstance(e, (list, dict, Unknown)) or e is None for e in elements):
+    if any(isinstance(e, (list, dict)) for e in elements):
+        return TfSet(elements)  # Terraform orders these by hash: the same set, not the same list
+    if any(isinstance(e, Unknown) or e is None for e in elements):
         raise NotEvaluated("the order of this set is not evaluated")
     return TfSet(sorted(elements))  # type: ignore[type-var]
 
