@@ -74,6 +74,11 @@ CASES: list[tuple[str, object]] = [
     ("true ? 1 : local.m.nope", 1),
     ('true ? 1 : local.l[5]', 1),
     ('false ? local.l[5] : "x"', "x"),
+    ("true ? [local.m] : [{ a = local.m.nope }]", [{"a": 1, "b": 2}]),
+    ('true ? { n = 1, b = true, s = "x" } : { n = 2, b = false, s = "y" }',
+     {"b": True, "n": 1, "s": "x"}),
+    ("true ? [{ n = 1 }] : [{ n = 2 }, { n = 3 }]", [{"n": 1}]),
+    ('true ? { a = 1 } : { b = "x" }', UNKNOWN),
     ('null ? "a" : "b"', INVALID),
     # splat
     ("local.roles[*].name", ["r1", "r2"]),

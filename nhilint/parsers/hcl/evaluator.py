@@ -203,12 +203,15 @@ def _conditional(ev: Evaluator, node: Node) -> object:
     value = ev.eval(chosen)
     if first_unknown(value) is not None:
         return value
+    ev.budget.strict += 1  # an error anywhere in the other branch is an error of the branch
     try:
         alternative = ev.eval(other)
     except EvalError:
         return value  # an invalid branch not taken has no type to convert to (as in HCL)
     except (NotEvaluated, RecursionError) as exc:
         alternative = Unknown(reason=str(exc), source=text(other))
+    finally:
+        ev.budget.strict -= 1
     if isinstance(alternative, Unknown):
         alternative = static_types.placeholder(other, alternative)
     return unify_branch(value, alternative)

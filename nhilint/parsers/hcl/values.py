@@ -358,9 +358,36 @@ def unify_branch(chosen: object, other: object) -> object:
             raise NotEvaluated("the type of the other branch is not known")
         return chosen
     both = types | leaf_types(other)
-    if len(both) <= 1:
+    if len(both) <= 1 or same_shape(chosen, other):
         return chosen
     primitive = not isinstance(chosen, (list, dict)) and not isinstance(other, (list, dict))
     if primitive and "string" in both:
         return to_str(chosen)
     raise NotEvaluated("branches of different types are not converted")
+
+
+def same_shape(left: object, right: object, depth: int = 0) -> bool:
+    """True when converting ``left`` to the type both values unify to changes nothing.
+
+    Null fits anything; objects need the same attributes (or values all of one shape), tuples
+    the same length (or elements all of one shape); primitives the same type.
+    """
+    if left is None or right is None:
+        return True
+    if depth > MAX_VALUE_DEPTH:
+        return False
+    if isinstance(left, dict) and isinstance(right, dict):
+        if left.keys() == right.keys():
+            return all(same_shape(left[k], right[k], depth + 1) for k in left)
+        return _uniform([*left.values(), *right.values()], depth)
+    if isinstance(left, list) and isinstance(right, list):
+        if len(left) == len(right):
+            return all(same_shape(a, b, depth + 1) for a, b in zip(left, right, strict=True))
+        return _uniform([*left, *right], depth)
+    if isinstance(left, (list, dict)) or isinstance(right, (list, dict)):
+        return False
+    return type_name(left) == type_name(right)
+
+
+def _uniform(items: list[object], depth: int) -> bool:
+    return all(same_shape(items[0], item, depth + 1) for item in items[1:])
