@@ -79,6 +79,18 @@ CASES: list[tuple[str, object]] = [
      {"b": True, "n": 1, "s": "x"}),
     ("true ? [{ n = 1 }] : [{ n = 2 }, { n = 3 }]", [{"n": 1}]),
     ('true ? { a = 1 } : { b = "x" }', UNKNOWN),
+    # chains are right-associative (tree-sitter-hcl builds them the other way round)
+    ('true ? "a" : false ? "b" : "c"', "a"),
+    ('false ? "a" : true ? "b" : "c"', "b"),
+    ('false ? "a" : false ? "b" : "c"', "c"),
+    ("true ? true : true ? false : false", True),
+    ("true ? false : true ? true : true", False),
+    ('false ? "a" : false ? "b" : true ? "c" : "d"', "c"),
+    ('true ? 1 : false ? "b" : "c"', "1"),
+    ('(true ? false : true) ? "t" : "f"', "f"),
+    ("true ? (false ? 1 : 2) : 3", 2),
+    ('var.enabled ? "on" : local.m.a == 1 ? "one" : "other"', "on"),
+    ("true ? [1] : var.enabled ? [2] : []", [1]),
     ('null ? "a" : "b"', INVALID),
     # splat
     ("local.roles[*].name", ["r1", "r2"]),

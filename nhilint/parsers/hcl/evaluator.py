@@ -12,16 +12,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from nhilint.model import Unknown
-from nhilint.parsers.hcl import calls, forexpr, operators, references, static_types, templates
+from nhilint.parsers.hcl import calls, conditional, forexpr, operators, references, templates
 from nhilint.parsers.hcl.syntax import Node, text
 from nhilint.parsers.hcl.values import (
     EvalError,
     NotEvaluated,
-    first_unknown,
     parse_number,
-    to_bool,
     to_str,
-    unify_branch,
     unknown_from,
 )
 
@@ -191,32 +188,6 @@ def object_key(ev: Evaluator, node: Node) -> str | Unknown:
     return to_str(key)
 
 
-def _conditional(ev: Evaluator, node: Node) -> object:
-    exprs = [c for c in node.children if c.type == "expression"]
-    if len(exprs) != 3:
-        raise EvalError("malformed conditional")
-    condition = ev.eval(exprs[0])
-    if first_unknown(condition) is not None:
-        branches = [ev.value(exprs[1]), ev.value(exprs[2])]
-        return unknown_from(text(node), [condition, *branches])
-    chosen, other = (exprs[1], exprs[2]) if to_bool(condition) else (exprs[2], exprs[1])
-    value = ev.eval(chosen)
-    if first_unknown(value) is not None:
-        return value
-    ev.budget.strict += 1  # an error anywhere in the other branch is an error of the branch
-    try:
-        alternative = ev.eval(other)
-    except EvalError:
-        return value  # an invalid branch not taken has no type to convert to (as in HCL)
-    except (NotEvaluated, RecursionError) as exc:
-        alternative = Unknown(reason=str(exc), source=text(other))
-    finally:
-        ev.budget.strict -= 1
-    if isinstance(alternative, Unknown):
-        alternative = static_types.placeholder(other, alternative)
-    return unify_branch(value, alternative)
-
-
 def _error(ev: Evaluator, node: Node) -> object:
     raise EvalError(f"syntax error in expression {text(node)[:40]!r}")
 
@@ -240,6 +211,6 @@ _HANDLERS: Mapping[str, _Handler] = {
     "for_object_expr": forexpr.for_object,
     "unary_operation": operators.unary,
     "binary_operation": operators.binary,
-    "conditional": _conditional,
+    "conditional": conditional.conditional,
     "ERROR": _error,
 }

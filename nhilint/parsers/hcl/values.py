@@ -318,13 +318,21 @@ def unify(items: list[object]) -> list[object]:
         if "string" not in kinds and not has_unknown:
             raise EvalError("number and bool values cannot be combined")
         if has_unknown:
-            raise NotEvaluated("the element type of the collection is not known")
+            raise NotEvaluated(_unknown_reason(items))
         return [i if i is None else to_str(i) for i in items]
     if kinds & {"string", "number", "bool"}:
         raise EvalError("collection and primitive values cannot be combined")
-    if len(leaf_types(items)) > 1 or (has_unknown and leaf_types(items) - {"string"}):
+    if has_unknown and leaf_types(items) - {"string"}:
+        raise NotEvaluated(_unknown_reason(items))
+    if len(leaf_types(items)) > 1:
         raise NotEvaluated("the element type of the collection is not evaluated")
     return items
+
+
+def _unknown_reason(items: list[object]) -> str:
+    """The reason of the first Unknown among ``items`` (what keeps their type from being known)."""
+    first = first_unknown(items)
+    return first.reason if first is not None else "value is not known"
 
 
 def make_set(items: Iterable[object]) -> TfSet:
@@ -355,7 +363,7 @@ def unify_branch(chosen: object, other: object) -> object:
     types = leaf_types(chosen)
     if isinstance(other, Unknown) or first_unknown(other) is not None:
         if types - {"string"}:
-            raise NotEvaluated("the type of the other branch is not known")
+            raise NotEvaluated(_unknown_reason([other]))
         return chosen
     both = types | leaf_types(other)
     if len(both) <= 1 or same_shape(chosen, other):
