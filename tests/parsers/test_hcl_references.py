@@ -90,7 +90,7 @@ variable "nulled" { default = null }
 
     def test_types_convert_defaults(self, tf: Tf) -> None:
         assert tf.value("var.typed", self.DECLARE) == 5
-        assert tf.value("var.set", self.DECLARE) == ["b", "a"]
+        assert tf.value("var.set", self.DECLARE) == ["a", "b"]
         assert tf.value("var.obj", self.DECLARE) == {"name": "n", "size": 3, "tags": None}
 
     def test_null_default_is_null(self, tf: Tf) -> None:

@@ -8,12 +8,12 @@ arguments).  A function missing from the table is never guessed: its result is a
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from nhilint.model import Unknown
-from nhilint.parsers.hcl import functions_collections, functions_text
+from nhilint.parsers.hcl import functions_collections, functions_text, template_file
 from nhilint.parsers.hcl.function_table import Function
 from nhilint.parsers.hcl.syntax import Node, text
 from nhilint.parsers.hcl.values import (
@@ -22,7 +22,6 @@ from nhilint.parsers.hcl.values import (
     NotEvaluated,
     first_unknown,
     refs_of,
-    to_str,
     unknown_from,
 )
 
@@ -32,6 +31,15 @@ if TYPE_CHECKING:
 FUNCTIONS: Mapping[str, Function] = MappingProxyType(
     {**functions_collections.TABLE, **functions_text.TABLE}
 )
+
+_Reader = Callable[["Evaluator", Sequence[object]], object]
+
+#: The functions that read files of the module (they need the evaluator's context).
+_READERS: Mapping[str, _Reader] = MappingProxyType({
+    "file": template_file.file,
+    "fileexists": template_file.fileexists,
+    "templatefile": template_file.templatefile,
+})
 
 
 def call(ev: Evaluator, node: Node) -> object:
@@ -47,7 +55,8 @@ def call(ev: Evaluator, node: Node) -> object:
         finally:
             ev.budget.strict -= 1
     function = FUNCTIONS.get(name)
-    if function is None and name != "file":
+    reader = _READERS.get(name)
+    if function is None and reader is None:
         values = [ev.value(a) for a in arg_nodes]
         return Unknown(f"function {name} is not evaluated", text(node), refs_of(values))
     args = [ev.eval(a) for a in arg_nodes]
@@ -57,7 +66,10 @@ def call(ev: Evaluator, node: Node) -> object:
             return unknown_from(text(node), [expanded])
         args = expanded
     try:
-        result = _file(ev, args) if function is None else _apply(function, name, args)
+        if function is not None:
+            result = _apply(function, name, args)
+        elif reader is not None:
+            result = reader(ev, args)
     except NotEvaluated as exc:
         return Unknown(str(exc), text(node), refs_of(args))
     if isinstance(result, Unknown) and not result.source:
@@ -90,19 +102,6 @@ def _apply(function: Function, name: str, args: Sequence[object]) -> object:
         if unknown is not None:
             raise NotEvaluated(unknown.reason)
     return function.impl(list(args))
-
-
-def _file(ev: Evaluator, args: Sequence[object]) -> object:
-    if len(args) != 1:
-        raise EvalError("wrong number of arguments to file()")
-    unknown = first_unknown(args[0])
-    if unknown is not None:
-        raise NotEvaluated(unknown.reason)
-    path = to_str(args[0])
-    content = ev.context.read_file(path)
-    if content is None:
-        raise NotEvaluated(f"file {path!r} cannot be read")
-    return content
 
 
 def _try(ev: Evaluator, node: Node, arg_nodes: Sequence[Node]) -> object:

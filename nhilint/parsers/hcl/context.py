@@ -67,14 +67,36 @@ class ModuleContext:
         return self._cached(key, partial(self._local, name))
 
     def read_file(self, path: str) -> str | None:
+        candidate = self._inside(path)
+        if candidate is None:
+            return None
+        data, _, _ = read_bytes(candidate, MAX_READ_FILE)
+        return data.decode("utf-8") if data is not None else None
+
+    def file_exists(self, path: str) -> bool | None:
+        """Whether ``path`` is a regular file; ``None`` outside the module or when unsure."""
+        candidate = self._inside(path)
+        if candidate is None:
+            return None
+        try:
+            return candidate.is_file() or (None if candidate.exists() else False)
+        except OSError:
+            return None
+
+    def _inside(self, path: str) -> Path | None:
+        """``path`` (relative to the module, or starting with ``path.module``) inside the module."""
         candidate = Path(path)
         if candidate.is_absolute():
             return None
         prefix = self.path_module.rstrip("/") + "/"
         if self.path_module == "." or not path.startswith(prefix):
             candidate = self.directory / candidate
-        data, _, _ = read_bytes(candidate, MAX_READ_FILE)
-        return data.decode("utf-8") if data is not None else None
+        try:
+            if not candidate.resolve().is_relative_to(self.directory.resolve()):
+                return None
+        except (OSError, RuntimeError, ValueError):
+            return None
+        return candidate
 
     def _cached(self, key: str, compute: Callable[[], object]) -> object:
         if key in self._memo:

@@ -12,14 +12,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from nhilint.model import Unknown
-from nhilint.parsers.hcl import calls, forexpr, operators, references, templates
+from nhilint.parsers.hcl import calls, conditional, forexpr, operators, references, templates
 from nhilint.parsers.hcl.syntax import Node, text
 from nhilint.parsers.hcl.values import (
     EvalError,
     NotEvaluated,
-    first_unknown,
     parse_number,
-    to_bool,
     to_str,
     unknown_from,
 )
@@ -44,6 +42,8 @@ class Context(Protocol):
     def local(self, name: str) -> object: ...
 
     def read_file(self, path: str) -> str | None: ...
+
+    def file_exists(self, path: str) -> bool | None: ...
 
 
 class Budget:
@@ -188,17 +188,6 @@ def object_key(ev: Evaluator, node: Node) -> str | Unknown:
     return to_str(key)
 
 
-def _conditional(ev: Evaluator, node: Node) -> object:
-    exprs = [c for c in node.children if c.type == "expression"]
-    if len(exprs) != 3:
-        raise EvalError("malformed conditional")
-    condition = ev.eval(exprs[0])
-    if first_unknown(condition) is not None:
-        branches = [ev.value(exprs[1]), ev.value(exprs[2])]
-        return unknown_from(text(node), [condition, *branches])
-    return ev.eval(exprs[1] if to_bool(condition) else exprs[2])
-
-
 def _error(ev: Evaluator, node: Node) -> object:
     raise EvalError(f"syntax error in expression {text(node)[:40]!r}")
 
@@ -222,6 +211,6 @@ _HANDLERS: Mapping[str, _Handler] = {
     "for_object_expr": forexpr.for_object,
     "unary_operation": operators.unary,
     "binary_operation": operators.binary,
-    "conditional": _conditional,
+    "conditional": conditional.conditional,
     "ERROR": _error,
 }

@@ -17,6 +17,7 @@ from nhilint.parsers.hcl.values import (
     equal,
     first_unknown,
     json_text,
+    make_set,
     refs_of,
     to_bool,
     to_int,
@@ -25,6 +26,7 @@ from nhilint.parsers.hcl.values import (
     to_num,
     to_str,
     type_name,
+    unify,
     within_limits,
 )
 
@@ -67,7 +69,7 @@ def merge(args: list[object]) -> object:
 
 
 def concat(args: list[object]) -> object:
-    check_count(sum(len(to_list(arg)) for arg in args))
+    check_count(sum(len(_sequence(arg, "concat")) for arg in args))
     return [item for arg in args for item in to_list(arg)]
 
 
@@ -81,7 +83,7 @@ def lookup(args: list[object]) -> object:
 
 
 def coalesce(args: list[object]) -> object:
-    for arg in args:
+    for arg in unify(list(args)):
         if isinstance(arg, Unknown):
             raise NotEvaluated(arg.reason)
         if arg is not None and arg != "":
@@ -126,7 +128,7 @@ def _key(value: object) -> object:
 
 
 def distinct(args: list[object]) -> object:
-    return list(_dedupe(to_list(args[0])).values())
+    return list(_dedupe(unify(to_list(args[0]))).values())
 
 
 def _dedupe(items: list[object]) -> dict[object, object]:
@@ -137,15 +139,16 @@ def _dedupe(items: list[object]) -> dict[object, object]:
 
 
 def toset(args: list[object]) -> object:
-    return TfSet(_dedupe(to_list(args[0])).values())
+    return make_set(to_list(args[0]))
 
 
 def tolist(args: list[object]) -> object:
-    return list(to_list(args[0]))
+    return unify(list(to_list(args[0])))
 
 
 def tomap(args: list[object]) -> object:
-    return dict(to_map(args[0]))
+    mapping = to_map(args[0])
+    return dict(zip(mapping, unify(list(mapping.values())), strict=True))
 
 
 def tostring(args: list[object]) -> object:
@@ -167,8 +170,15 @@ def length(args: list[object]) -> object:
     raise EvalError(f"length: a {type_name(value)} value has no length")
 
 
+def _sequence(value: object, function: str) -> list[object]:
+    """A list or tuple argument (a set has no order to index by)."""
+    if isinstance(value, TfSet):
+        raise EvalError(f"{function}: a set cannot be used as a list")
+    return to_list(value)
+
+
 def element(args: list[object]) -> object:
-    items, index = to_list(args[0]), to_int(args[1])
+    items, index = _sequence(args[0], "element"), to_int(args[1])
     if not items:
         raise EvalError("element: the list is empty")
     if index < 0:
@@ -186,7 +196,14 @@ def values(args: list[object]) -> object:
 
 
 def contains(args: list[object]) -> object:
-    return any(equal(item, args[1]) for item in to_list(args[0]))
+    """True when an element of the value's own type equals it; mixed types are not guessed."""
+    items, wanted = to_list(args[0]), args[1]
+    if any(equal(item, wanted) for item in items):
+        return True
+    kind = type_name(wanted)
+    if all(type_name(item) == kind for item in items):
+        return False
+    raise NotEvaluated("contains() on elements of other types is not evaluated")
 
 
 def compact(args: list[object]) -> object:
@@ -216,7 +233,7 @@ def one(args: list[object]) -> object:
 
 
 def slice_(args: list[object]) -> object:
-    items, start, end = to_list(args[0]), to_int(args[1]), to_int(args[2])
+    items, start, end = _sequence(args[0], "slice"), to_int(args[1]), to_int(args[2])
     if not 0 <= start <= end <= len(items):
         raise EvalError("slice: index out of range")
     return items[start:end]
@@ -243,7 +260,7 @@ def range_(args: list[object]) -> object:
 
 
 def setunion(args: list[object]) -> object:
-    return TfSet(_dedupe([item for arg in args for item in to_list(arg)]).values())
+    return make_set([item for arg in args for item in to_list(arg)])
 
 
 def _numbers(args: list[object]) -> list[int | float]:

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 
+from nhilint.parsers.hcl import regex_go
 from nhilint.parsers.hcl.function_table import Function, fixed, variadic
 from nhilint.parsers.hcl.values import (
     EvalError,
@@ -55,6 +56,8 @@ def format_(args: list[object]) -> object:
 
 def _verb(match: re.Match[str], value: object) -> str:
     verb, precision = match["verb"], match["prec"]
+    if " " in match["flags"] or "#" in match["flags"]:
+        raise NotEvaluated("format flags ' ' and '#' are not evaluated")
     if precision and int(precision) > 1000:
         raise NotEvaluated("format precision is too large")
     if verb in "vs":
@@ -120,10 +123,23 @@ def split(args: list[object]) -> object:
 def replace(args: list[object]) -> object:
     text, old, new = (to_str(a) for a in args)
     if len(old) > 1 and old.startswith("/") and old.endswith("/"):
-        raise NotEvaluated("replace with a regular expression is not evaluated")
+        return regex_go.replace_all(old[1:-1], text, new)
     matches = len(text) + 1 if old == "" else text.count(old)
     check_length(len(text) + matches * len(new))
     return text.replace(old, new)
+
+
+def regex(args: list[object]) -> object:
+    compiled = regex_go.compile_go(to_str(args[0]))
+    match = next(regex_go.find_all(compiled, to_str(args[1])), None)
+    if match is None:
+        raise EvalError("regex: the pattern did not match")
+    return regex_go.result(compiled, match)
+
+
+def regexall(args: list[object]) -> object:
+    compiled = regex_go.compile_go(to_str(args[0]))
+    return [regex_go.result(compiled, m) for m in regex_go.find_all(compiled, to_str(args[1]))]
 
 
 def substr(args: list[object]) -> object:
@@ -204,6 +220,14 @@ def base64decode(args: list[object]) -> object:
         raise EvalError(f"base64decode: {exc}") from None
 
 
+def _each_char(text: str, operation: Callable[[str], str]) -> str:
+    """Go's ``strings.ToUpper``/``ToLower``: one character for one (no ``ß`` → ``SS``)."""
+    pieces = [operation(char) for char in text]
+    if any(len(piece) != 1 for piece in pieces):
+        raise NotEvaluated("case mapping of this text is not evaluated")
+    return "".join(pieces)
+
+
 def _text(operation: Callable[[str], object]) -> Function:
     return fixed(lambda a: operation(to_str(a[0])), 1)
 
@@ -228,9 +252,11 @@ TABLE: Mapping[str, Function] = {
     "join": variadic(join, 2),
     "split": fixed(split, 2),
     "replace": fixed(replace, 3),
+    "regex": fixed(regex, 2),
+    "regexall": fixed(regexall, 2),
     "substr": fixed(substr, 3),
-    "lower": _text(str.lower),
-    "upper": _text(str.upper),
+    "lower": _text(lambda s: _each_char(s, str.lower)),
+    "upper": _text(lambda s: _each_char(s, str.upper)),
     "trimspace": _text(str.strip),
     "chomp": _text(lambda s: s.rstrip("\r\n")),
     "strrev": _text(lambda s: s[::-1]),

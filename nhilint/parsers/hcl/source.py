@@ -81,7 +81,7 @@ def load(file: Path, shown: str = "") -> SourceFile:
 
 
 def parse_source(shown: str, data: bytes) -> SourceFile:
-    tree = syntax.parse(data)
+    tree, data = syntax.parse(data)
     root = tree.root_node
     diagnostics: tuple[Diagnostic, ...] = ()
     error = syntax.first_error(root)

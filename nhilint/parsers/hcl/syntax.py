@@ -54,8 +54,46 @@ def _language() -> tree_sitter.Language:
 _COMMENT_START = re.compile(rb"#|//|/\*")
 
 
-def parse(source: bytes) -> tree_sitter.Tree:
-    return tree_sitter.Parser(_language()).parse(source)
+#: An integer with an exponent and no fraction (``1e3``, ``2E+2``): valid HCL, but the grammar of
+#: tree-sitter-hcl accepts an exponent only after a fraction (``1.0e3``).
+_EXPONENT = re.compile(rb"(?<![\w.])[0-9]+(?=[eE][-+]?[0-9])")
+#: Error recovery may hide a number until the one before it is read: a few passes at most.
+_MAX_REWRITES = 8
+
+
+def parse(source: bytes) -> tuple[tree_sitter.Tree, bytes]:
+    """The tree, and the bytes it was read from (see :func:`with_fractions`)."""
+    parser = tree_sitter.Parser(_language())
+    tree = parser.parse(source)
+    for _ in range(_MAX_REWRITES):
+        if not tree.root_node.has_error:
+            break
+        fixed = with_fractions(tree.root_node, source)
+        if fixed == source:
+            break
+        tree, source = parser.parse(fixed), fixed
+    return tree, source
+
+
+def with_fractions(root: Node, source: bytes) -> bytes:
+    """``source`` with ``.0`` after the integer part of each number the grammar cannot read.
+
+    Only numbers of the expression syntax are touched (not strings, comments or heredocs), the
+    value is the same (``1.0e3`` is ``1e3``) and no line changes; columns after the number do.
+    """
+    pieces: list[bytes] = []
+    last = 0
+    for match in _EXPONENT.finditer(source):
+        start, end = match.span()
+        node = root.descendant_for_byte_range(start, end)
+        if node is None or node.type != "numeric_lit" or node.start_byte != start:
+            continue
+        if node.end_byte != end:
+            continue
+        pieces.extend((source[last:end], b".0"))
+        last = end
+    pieces.append(source[last:])
+    return b"".join(pieces)
 
 
 def comments(root: Node, source: bytes) -> list[Node]:

@@ -36,6 +36,9 @@ class _NoReferences:
     def read_file(self, path: str) -> str | None:
         return None
 
+    def file_exists(self, path: str) -> bool | None:
+        return None
+
 
 def tfvars_files(directory: Path) -> list[Path]:
     """The files Terraform loads automatically, in the order it loads them."""

@@ -14,7 +14,7 @@ from nhilint.model import Unknown
 from nhilint.parsers.hcl.syntax import Node, text
 from nhilint.parsers.hcl.values import (
     EvalError,
-    TfSet,
+    make_set,
     to_bool,
     to_list,
     to_map,
@@ -107,8 +107,7 @@ def convert(value: object, target: Type, defaults: Defaults) -> object:
     if target.kind == "list":
         return [convert(v, element, defaults) for v in to_list(value)]
     if target.kind == "set":
-        return TfSet(dict.fromkeys(_hashable(convert(v, element, defaults))
-                                   for v in to_list(value)))
+        return make_set(_hashable(convert(v, element, defaults)) for v in to_list(value))
     if target.kind == "map":
         return {k: convert(v, element, defaults) for k, v in to_map(value).items()}
     if target.kind == "tuple":

@@ -283,3 +283,119 @@ def _json_ready(value: object) -> object:
     if isinstance(value, dict):
         return {k: _json_ready(v) for k, v in value.items()}
     return value
+
+
+def leaf_types(value: object) -> set[str]:
+    """The primitive types (``string``, ``number``, ``bool``) of the known leaves of ``value``."""
+    found: set[str] = set()
+    stack = [value]
+    budget = MAX_VALUE_NODES
+    while stack and budget > 0:
+        budget -= 1
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif item is not None and not isinstance(item, Unknown):
+            found.add(type_name(item))
+    if stack:
+        raise NotEvaluated("value is too large to convert")
+    return found
+
+
+def unify(items: list[object]) -> list[object]:
+    """``items`` converted to one element type, as Terraform makes a list, set or map of them.
+
+    Mixed primitives become strings (number and bool alone cannot mix); collections are kept
+    only when no leaf would change type; an Unknown beside numbers or bools might be a string.
+    """
+    kinds = {type_name(i) for i in items if i is not None and not isinstance(i, Unknown)}
+    has_unknown = any(isinstance(i, Unknown) for i in items)
+    if kinds <= {"string", "number", "bool"}:
+        if len(kinds) <= 1 and not (has_unknown and kinds - {"string"}):
+            return items
+        if "string" not in kinds and not has_unknown:
+            raise EvalError("number and bool values cannot be combined")
+        if has_unknown:
+            raise NotEvaluated(_unknown_reason(items))
+        return [i if i is None else to_str(i) for i in items]
+    if kinds & {"string", "number", "bool"}:
+        raise EvalError("collection and primitive values cannot be combined")
+    if has_unknown and leaf_types(items) - {"string"}:
+        raise NotEvaluated(_unknown_reason(items))
+    if len(leaf_types(items)) > 1:
+        raise NotEvaluated("the element type of the collection is not evaluated")
+    return items
+
+
+def _unknown_reason(items: list[object]) -> str:
+    """The reason of the first Unknown among ``items`` (what keeps their type from being known)."""
+    first = first_unknown(items)
+    return first.reason if first is not None else "value is not known"
+
+
+def make_set(items: Iterable[object]) -> TfSet:
+    """A Terraform set of ``items``: distinct, in Terraform's order (strings, numbers sorted).
+
+    Collections keep the order they are written in: Terraform orders them by a hash, so the
+    set is the same but a list made from it (``tolist``, ``[for ...]``) may not be.
+    """
+    seen: dict[object, object] = {}
+    for item in unify(list(items)):
+        key = (type_name(item), item) if not isinstance(item, (list, dict)) else json_text(item)
+        seen.setdefault(key, item)
+    elements = list(seen.values())
+    check_count(len(elements))
+    if len(elements) <= 1:
+        return TfSet(elements)
+    if any(isinstance(e, (list, dict)) for e in elements):
+        return TfSet(elements)  # Terraform orders these by hash: the same set, not the same list
+    if any(isinstance(e, Unknown) or e is None for e in elements):
+        raise NotEvaluated("the order of this set is not evaluated")
+    return TfSet(sorted(elements))  # type: ignore[type-var]
+
+
+def unify_branch(chosen: object, other: object) -> object:
+    """The chosen result of ``c ? a : b``, converted to the type both branches unify to."""
+    if chosen is None or other is None:
+        return chosen
+    types = leaf_types(chosen)
+    if isinstance(other, Unknown) or first_unknown(other) is not None:
+        if types - {"string"}:
+            raise NotEvaluated(_unknown_reason([other]))
+        return chosen
+    both = types | leaf_types(other)
+    if len(both) <= 1 or same_shape(chosen, other):
+        return chosen
+    primitive = not isinstance(chosen, (list, dict)) and not isinstance(other, (list, dict))
+    if primitive and "string" in both:
+        return to_str(chosen)
+    raise NotEvaluated("branches of different types are not converted")
+
+
+def same_shape(left: object, right: object, depth: int = 0) -> bool:
+    """True when converting ``left`` to the type both values unify to changes nothing.
+
+    Null fits anything; objects need the same attributes (or values all of one shape), tuples
+    the same length (or elements all of one shape); primitives the same type.
+    """
+    if left is None or right is None:
+        return True
+    if depth > MAX_VALUE_DEPTH:
+        return False
+    if isinstance(left, dict) and isinstance(right, dict):
+        if left.keys() == right.keys():
+            return all(same_shape(left[k], right[k], depth + 1) for k in left)
+        return _uniform([*left.values(), *right.values()], depth)
+    if isinstance(left, list) and isinstance(right, list):
+        if len(left) == len(right):
+            return all(same_shape(a, b, depth + 1) for a, b in zip(left, right, strict=True))
+        return _uniform([*left, *right], depth)
+    if isinstance(left, (list, dict)) or isinstance(right, (list, dict)):
+        return False
+    return type_name(left) == type_name(right)
+
+
+def _uniform(items: list[object], depth: int) -> bool:
+    return all(same_shape(items[0], item, depth + 1) for item in items[1:])
