@@ -100,7 +100,7 @@ def parse_json(shown: str, text: str) -> SourceFile:
     work = _Translation(shown)
     pending = _top_level(work, root)
     work.writer.write("]\n")
-    tree = syntax.parse(work.writer.text())
+    tree, _ = syntax.parse(work.writer.text())
     nodes = _elements(tree.root_node)
     blocks = tuple(_finish(work, b, nodes, tree.root_node) for b in pending)
     return SourceFile(shown, tree, (), tuple(work.problems), blocks)
