@@ -76,7 +76,7 @@ def build(model: Model, settings: Settings) -> Graph:
     who = _principals_named(ctx, held, owned, members)
     for assignment in assigned:
         who.setdefault(assignment.permission_set.id, assignment.permission_set)
-    principals, found_trusts = _principals(ctx, who, creds, assigned)
+    principals, found_trusts, unread_trusts = _principals(ctx, who, creds, assigned)
     agents = trusted_by_agents(found_trusts) | agent_roles(ctx)
     principals = [as_agent(p, agents[p.id]) if p.id in agents else p for p in principals]
     boundaries = {pid: b for pid, w in who.items() if (b := boundary_of(ctx, w)) is not None}
@@ -88,7 +88,8 @@ def build(model: Model, settings: Settings) -> Graph:
         trusts=tuple(found_trusts),
         policies=defined_policies(ctx, held),
         attachments=attachments(held),
-        pending=tuple(_pending(held)) + tuple(_unknown_boundaries(ctx, who, boundaries, grants)),
+        pending=tuple(_pending(held)) + tuple(_unknown_boundaries(ctx, who, boundaries, grants))
+        + tuple(unread_trusts),
         escalations=tuple(_escalations(ctx, held, boundaries)),
     )
 
@@ -127,8 +128,11 @@ def _principals_named(
 def _principals(
     ctx: Context, named: dict[PrincipalId, Who], creds: list[Credential],
     assigned: list[sso.Assignment],
-) -> tuple[list[Principal], list[Trust]]:
+) -> tuple[list[Principal], list[Trust], list[Pending]]:
+    """Each principal with its verdict; the trusts read; and, as pending, each role trust
+    policy whose content is not known (NHI010 cannot judge it: NHI901 says so)."""
     principals, all_trusts = [], [a.trust for a in assigned]
+    unread: list[Pending] = []
     for pid, who in named.items():
         if who.type == PERMISSION_SET:
             verdict = sso.verdict(assigned, pid)
@@ -139,12 +143,16 @@ def _principals(
             found, undecided = trusts(ctx, role, who) if role else ([], ())
             all_trusts += found
             verdict = classify_role(ctx, who, found, undecided)
+            if role is not None and undecided:
+                span = role.span_of(("assume_role_policy",))
+                where = Provenance(role.address, (role.address,), span)
+                unread.append(Pending(pid, "its trust policy", undecided[0], where))
         else:
             verdict = Verdict(Automation.NO, (
                 Reason("is a group: its members hold its permissions"),
             ))
         principals.append(principal_for(ctx, who, verdict))
-    return principals, all_trusts
+    return principals, all_trusts, unread
 
 
 def _grants(held: list[Held], boundaries: Mapping[PrincipalId, Boundary]) -> Iterator[Grant]:
