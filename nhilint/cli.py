@@ -283,10 +283,10 @@ def _nothing_in(path: Path, kind: str | None = None) -> str:
     if kind == "terraform-plan":
         return f"no Terraform plan JSON found {'under' if path.is_dir() else 'in'} {path}"
     if path.is_dir():
-        return f"no Terraform files (*.tf) found under {path}"
+        return f"no Terraform files (*.tf, *.tf.json) or plan JSON found under {path}"
     if _is_tfvars(path):
-        return f"no Terraform files (*.tf) found beside {path}"
-    return f"{path} is not a Terraform file (*.tf)"
+        return f"no Terraform files (*.tf, *.tf.json) found beside {path}"
+    return f"{path} is not a Terraform file (*.tf, *.tf.json) or a Terraform plan (JSON)"
 
 
 def _config(ns: argparse.Namespace) -> Config:

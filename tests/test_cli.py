@@ -246,7 +246,10 @@ def test_output_into_a_read_only_directory_is_a_usage_error(
     )
 
 
-NOTHING = "nhilint: warning: no Terraform files (*.tf) found under {}; nothing was scanned\n"
+NOTHING = (
+    "nhilint: warning: no Terraform files (*.tf, *.tf.json) or plan JSON found under {}; "
+    "nothing was scanned\n"
+)
 
 
 @pytest.mark.parametrize("files", [(), ("README.md", "docs/guide.md")], ids=["empty", "markdown"])
@@ -270,7 +273,10 @@ def test_a_named_file_that_is_not_terraform_says_nothing_was_scanned(
     in_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["README.md"]) == 0
-    expected = "nhilint: warning: README.md is not a Terraform file (*.tf); nothing was scanned\n"
+    expected = (
+        "nhilint: warning: README.md is not a Terraform file (*.tf, *.tf.json) or a Terraform "
+        "plan (JSON); nothing was scanned\n"
+    )
     assert capsys.readouterr().err == expected
     assert main(["README.md", "--strict"]) == 2
 
@@ -299,7 +305,7 @@ def test_a_named_tfvars_file_of_a_module_is_read(
     monkeypatch.chdir(tmp_path)
     assert main(["check", "terraform.tfvars", "--strict"]) == 2
     assert capsys.readouterr().err == (
-        "nhilint: warning: no Terraform files (*.tf) found beside terraform.tfvars; "
+        "nhilint: warning: no Terraform files (*.tf, *.tf.json) found beside terraform.tfvars; "
         "nothing was scanned\n"
     )
     (tmp_path / "main.tf").write_text('variable "name" {\n  type = string\n}\n')

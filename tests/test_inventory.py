@@ -303,7 +303,8 @@ def test_unreadable_input_and_paths_without_terraform(
     assert main(["inventory", "docs"]) == 0
     captured = capsys.readouterr()
     assert captured.err == (
-        "nhilint: warning: no Terraform files (*.tf) found under docs; nothing was scanned\n"
+        "nhilint: warning: no Terraform files (*.tf, *.tf.json) or plan JSON found under docs; "
+        "nothing was scanned\n"
     )
     assert captured.out == "0 principal(s) in 0 module(s): 0 automation, 0 human, 0 unknown; " \
         "0 can alter identity\n"
