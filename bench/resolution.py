@@ -1,0 +1,144 @@
+"""How much of a Terraform tree nhilint resolves (a script, not a test).
+
+    python bench/resolution.py ../shared/corpora/cloudposse+terraform-aws-components
+
+Reports, for the identity resources (``aws_iam_*``, ``aws_ssoadmin_*``): how many of their
+top-level attributes are known values, partly known (a structure with unknown parts), linked
+(another resource's attribute, followed by the identity layer) or unknown, with the most
+common reasons for the unknown ones; how many resource blocks gave no
+instance at all (``count``/``for_each`` evaluated to nothing); the module calls by kind of
+source (local, registry or git, unknown), none of which is expanded yet; and the NHI901
+findings by cause (their message template).  JSON on stdout, one object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import sys
+from pathlib import Path
+
+from nhilint.engine import Options, scan
+from nhilint.model import Model, Unknown, is_known
+from nhilint.parsers.registry import PARSERS, discover
+
+IDENTITY_PREFIXES = ("aws_iam_", "aws_ssoadmin_")
+#: how NHI901 messages begin, by cause (the rule's templates)
+CAUSES = (
+    ("cannot tell whether", "automation unknown"),
+    ("cannot tell how far the trust", "trust unknown"),
+    ("owner of automation principal", "owner unknown"),
+    ("can alter identity until", "expiry unknown"),
+)
+
+
+def attribute_counts(models: list[Model]) -> dict[str, object]:
+    known = partial = unknown = linked = 0
+    reasons: collections.Counter[str] = collections.Counter()
+    for model in models:
+        for resource in model.resources:
+            if not resource.type.startswith(IDENTITY_PREFIXES):
+                continue
+            for value in resource.attributes.values():
+                if isinstance(value, Unknown) and _linked(value):
+                    linked += 1
+                elif isinstance(value, Unknown):
+                    unknown += 1
+                    reasons[value.reason] += 1
+                elif is_known(value):
+                    known += 1
+                else:
+                    partial += 1
+    total = known + partial + linked + unknown
+    return {
+        "identity_attributes": total,
+        "known": known,
+        "partly_known": partial,
+        "linked": linked,
+        "unknown": unknown,
+        "known_or_linked_share": round((known + linked) / total, 3) if total else None,
+        "unknown_reasons": dict(reasons.most_common(8)),
+    }
+
+
+def _linked(value: Unknown) -> bool:
+    """An attribute of another resource of the module (``aws_iam_user.ci.name``): unknown
+    until apply, but the identity layer follows the reference to the resource."""
+    return bool(value.refs) and all(
+        not r.address.startswith(("var.", "local.", "module.", "data.", "each.", "count."))
+        for r in value.refs
+    )
+
+
+def module_calls(models: list[Model]) -> dict[str, int]:
+    kinds: collections.Counter[str] = collections.Counter()
+    for model in models:
+        for call in model.module_calls:
+            source = call.source
+            if not isinstance(source, str):
+                kinds["unknown source"] += 1
+            elif source.startswith(("./", "../")):
+                kinds["local"] += 1
+            else:
+                kinds["registry or git"] += 1
+    return dict(kinds)
+
+
+def no_instance_blocks(models: list[Model], blocks: int) -> int:
+    """Resource and data blocks that gave no instance (their count or for_each is empty)."""
+    addresses = {r.address.split("[", 1)[0] for m in models for r in m.resources}
+    return blocks - len(addresses)
+
+
+def nhi901_causes(root: Path) -> dict[str, int]:
+    found: collections.Counter[str] = collections.Counter()
+    for finding in scan([root], Options()).findings:
+        if finding.rule != "NHI901":
+            continue
+        cause = next((c for prefix, c in CAUSES if finding.message.startswith(prefix)), "")
+        if not cause:
+            words = finding.message.partition("not fully known: ")[2].split(" ")
+            what = words[:2] if words[0] == "the" else words[:1]
+            cause = "content not known: " + " ".join(what)
+        found[cause] += 1
+    return dict(found.most_common())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("root", type=Path)
+    args = parser.parse_args()
+    models = [PARSERS[u.kind].parse(u.path) for u in discover([args.root]).units]
+    blocks = sum(_blocks(m) for m in models)
+    report = {
+        "root": str(args.root),
+        "modules": len(models),
+        **attribute_counts(models),
+        "resource_and_data_blocks": blocks,
+        "blocks_without_instance_any_cause": no_instance_blocks(models, blocks),
+        "module_calls_not_expanded": module_calls(models),
+        "nhi901_by_cause": nhi901_causes(args.root),
+    }
+    json.dump(report, sys.stdout, indent=1)
+    print()
+    return 0
+
+
+def _blocks(model: Model) -> int:
+    """The resource and data blocks of a module (every file is read again, by text: the model
+    holds instances, not blocks)."""
+    count = 0
+    for file in model.files:
+        path = Path(file)
+        if path.suffix != ".tf" or not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            stripped = line.lstrip()
+            if stripped.startswith(('resource "', 'data "')) and stripped.rstrip().endswith("{"):
+                count += 1
+    return count
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
