@@ -199,7 +199,7 @@ def _inventory(ns: argparse.Namespace) -> int:
     result = scan(ns.paths, options)
     if not _emit(INVENTORY_FORMATS[ns.format](result), ns.output, "inventory"):
         return EXIT_ERROR
-    _warn_unscanned(ns.paths, _kind(ns))
+    _warn_unscanned(ns.paths, _kind(ns), findings=False)
     return EXIT_OK
 
 
@@ -225,12 +225,27 @@ def _emit(text: str, output: Path | None, what: str) -> bool:
     return True
 
 
-def _warn_unscanned(paths: Sequence[Path], kind: str | None = None) -> list[Path]:
+def _warn_unscanned(
+    paths: Sequence[Path], kind: str | None = None, findings: bool = True
+) -> list[Path]:
     unread = unscanned(paths, kind)
     for path in unread:
         print(f"nhilint: warning: {_nothing_in(path, kind)}; nothing was scanned",
               file=sys.stderr)
+    if kind is None and findings:  # the inventory lists both, each as what it is
+        for directory in both_inputs(paths):
+            print(f"nhilint: warning: {directory} holds Terraform files and a plan of them: "
+                  "both are scanned, so findings may show twice (pick one with --input-type)",
+                  file=sys.stderr)
     return unread
+
+
+def both_inputs(paths: Sequence[Path]) -> list[str]:
+    """The module directories that also hold a plan JSON file, when both are scanned."""
+    units = discover_inputs(paths).units
+    modules = {u.path for u in units if u.kind == "terraform"}
+    plans = {u.path.parent for u in units if u.kind == "terraform-plan"}
+    return sorted(str(d) for d in modules & plans)
 
 
 def _options(

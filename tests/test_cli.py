@@ -345,3 +345,18 @@ def test_strict_fails_on_an_indeterminate_finding(
     assert main([case, "--select", "NHI901"]) == 0  # info is below the default fail-on
     assert main([case, "--select", "NHI901", "--strict"]) == 1
     assert main([EXAMPLE, "--select", "NHI004", "--strict"]) == 0  # no NHI901 there
+
+
+def test_a_directory_with_both_terraform_and_its_plan_is_warned_about(
+    in_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = "fixtures/NHI011/plan_iam"
+    main([case])
+    assert capsys.readouterr().err == (
+        f"nhilint: warning: {case} holds Terraform files and a plan of them: both are scanned, "
+        "so findings may show twice (pick one with --input-type)\n"
+    )
+    main([case, "--input-type", "terraform-plan"])
+    assert capsys.readouterr().err == ""
+    main([EXAMPLE])
+    assert capsys.readouterr().err == ""
