@@ -16,9 +16,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import NamedTuple
 
-from nhilint.identity.aws.actions import ActionCatalog, load_catalog, match_names
-from nhilint.identity.aws.arn import acts_on, service_of
-from nhilint.identity.aws.statement import Statement
+from nhilint.identity.aws.actions import ActionCatalog, match_names
+from nhilint.identity.aws.arn import service_of
+from nhilint.identity.aws.statement import Statement, applicable
 from nhilint.identity.data import DataFileError, read_data
 from nhilint.identity.graph import Escalation, PrincipalId, Provenance
 from nhilint.model import Span
@@ -79,8 +79,10 @@ def escalations(
     is a subset test (a principal with ``iam:*`` holds dozens)."""
     known = methods(catalog)
     wanted = _wanted(catalog)
-    granted = _granted([s.statement for s in sources], wanted, [s.provenance for s in sources])
-    within = None if boundary is None else set(_granted(boundary, wanted, None))
+    granted = _granted(
+        [s.statement for s in sources], wanted, [s.provenance for s in sources], catalog
+    )
+    within = None if boundary is None else set(_granted(boundary, wanted, None, catalog))
     for method in known.values():
         if within is not None and not method.actions <= within:
             continue
@@ -98,7 +100,7 @@ def _wanted(catalog: ActionCatalog) -> frozenset[str]:
 
 def _granted(
     statements: Sequence[Statement], wanted: frozenset[str],
-    provenances: Sequence[Provenance] | None,
+    provenances: Sequence[Provenance] | None, catalog: ActionCatalog,
 ) -> dict[str, Provenance]:
     """The wanted actions some Allow grants on a resource they act on, less what an
     unconditional Deny takes back, each with the first statement's provenance (an empty one
@@ -113,7 +115,7 @@ def _granted(
         if not statement.allows:
             continue
         for action in sorted(_covered(statement, wanted) - denied):
-            if action not in found and _applies(statement, action):
+            if action not in found and _applies(statement, action, catalog):
                 found[action] = provenances[n] if provenances is not None else empty
     return found
 
@@ -128,16 +130,15 @@ def _covered(statement: Statement, wanted: frozenset[str]) -> frozenset[str]:
     return matched
 
 
-def _applies(statement: Statement, action: str) -> bool:
-    """A resource the action can act on: ``*``, not an ARN, unknown, or an ARN its resource
-    types meet (``iam:PassRole`` on ``arn:aws:s3:::bucket`` passes no role;
-    ``iam:CreatePolicyVersion`` on ``arn:aws:iam::aws:policy/*`` writes nothing); an action the
-    catalog has no resource types for is kept to its service."""
+def _applies(statement: Statement, action: str, catalog: ActionCatalog) -> bool:
+    """A resource the action can act on (:func:`~nhilint.identity.aws.statement.applicable`:
+    ``iam:PassRole`` on ``arn:aws:s3:::bucket`` passes no role, ``iam:CreatePolicyVersion`` on
+    ``arn:aws:iam::aws:policy/*`` writes nothing); an action whose resource types the catalog
+    does not know is kept to the ARNs of its service (or to ``*``, unknown, non-ARN ones)."""
     if statement.not_resources or not statement.resources:
         return True
-    types = _resource_types().get(action)
-    if types is not None:
-        return any(acts_on(r, types) for r in statement.resources)
+    if action in catalog.resources:
+        return bool(applicable(frozenset((action,)), statement.resources, catalog))
     services = set()
     for resource in statement.resources:
         service = service_of(resource)
@@ -146,11 +147,6 @@ def _applies(statement: Statement, action: str) -> bool:
         services.add(service)
     wanted = action.partition(":")[0].lower()
     return wanted in services or (wanted == "sts" and "iam" in services)
-
-
-@functools.cache
-def _resource_types() -> Mapping[str, tuple[str, ...]]:
-    return load_catalog().resources
 
 
 def by_principal(items: Iterable[tuple[PrincipalId, Source]]) -> dict[PrincipalId, list[Source]]:

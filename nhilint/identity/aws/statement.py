@@ -180,7 +180,7 @@ def _covered(
     """The catalog actions the statement's actions cover where its resources let them act."""
     matched = match_actions(actions, catalog)
     covered = complement(matched, catalog) if not_actions else matched
-    return covered if not_resources else _applicable(covered, resources, catalog)
+    return covered if not_resources else applicable(covered, resources, catalog)
 
 
 def taken_back(statements: Iterable[Statement]) -> frozenset[str]:
@@ -341,7 +341,7 @@ def _unbounded_action(pattern: str) -> bool:
     return action == "*" and service.lower() in IDENTITY_SERVICES
 
 
-def _applicable(
+def applicable(
     actions: frozenset[str], resources: tuple[Text, ...], catalog: ActionCatalog
 ) -> frozenset[str]:
     """The actions whose resource types meet at least one of the resources.
