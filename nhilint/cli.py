@@ -61,9 +61,18 @@ def _kind(ns: argparse.Namespace) -> str | None:
     return None if ns.input_type == "auto" else str(ns.input_type)
 
 
+def _paths(command: argparse.ArgumentParser) -> None:
+    command.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH")
+
+
+def _rule_selection(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--select", type=_csv, default=[], help="only these rules (ids, names)")
+    command.add_argument("--ignore", type=_csv, default=[], help="skip these rules (ids, names)")
+
+
 def _check_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     check = commands.add_parser("check", help="scan Terraform for risky automation principals")
-    check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH")
+    _paths(check)
     check.add_argument("--format", choices=sorted(RENDERERS), default="text")
     check.add_argument("--output", type=Path, help="write the report here instead of stdout")
     check.add_argument(
@@ -74,8 +83,7 @@ def _check_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--config", type=Path, help="config file (default: the .nhilint.toml or pyproject.toml "
         "[tool.nhilint] nearest to the first PATH, else to the working directory)",
     )
-    check.add_argument("--select", type=_csv, default=[], help="only these rules (ids, names)")
-    check.add_argument("--ignore", type=_csv, default=[], help="skip these rules (ids, names)")
+    _rule_selection(check)
     check.add_argument(
         "--strict", action="store_true",
         help="exit 2 when an input could not be read; exit 1 on any indeterminate (NHI901) finding"
@@ -95,14 +103,13 @@ def _baseline_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     baseline = commands.add_parser(
         "baseline", help="write the current findings as a baseline for 'check --baseline'"
     )
-    baseline.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH")
+    _paths(baseline)
     baseline.add_argument(
         "-o", "--output", type=Path, default=Path(DEFAULT_BASELINE), metavar="FILE",
         help=f"the baseline file to write (default: {DEFAULT_BASELINE})",
     )
     baseline.add_argument("--config", type=Path, help="config file (as for check)")
-    baseline.add_argument("--select", type=_csv, default=[], help="only these rules (ids, names)")
-    baseline.add_argument("--ignore", type=_csv, default=[], help="skip these rules (ids, names)")
+    _rule_selection(baseline)
     _input_type(baseline)
 
 
@@ -110,7 +117,7 @@ def _inventory_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     inventory = commands.add_parser(
         "inventory", help="list every principal: kind, automation, grants, secrets, trust, owner"
     )
-    inventory.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH")
+    _paths(inventory)
     inventory.add_argument(
         "--format", choices=sorted(INVENTORY_FORMATS), default="text",
         help="text (default); json (schema nhilint/inventory/v1); markdown; csv",
