@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from readme_blocks import readme_block
 
 from nhilint.cli import main
 from nhilint.config import (
@@ -384,16 +385,6 @@ def test_discover_without_paths_is_the_working_directory(
 
 
 # --- the README's Configuration section ----------------------------------------------------
-
-
-def readme_block(section: str, language: str) -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = re.search(rf"^## {re.escape(section)}\n", text, re.MULTILINE)
-    assert start, f"README has no section {section!r}"
-    body = text[start.end() :].split("\n## ", 1)[0]
-    block = re.search(rf"^```{language}\n(.*?)^```", body, re.MULTILINE | re.DOTALL)
-    assert block, f"README section {section!r} has no {language} block"
-    return block.group(1)
 
 
 def test_readme_config_is_valid_and_means_what_it_shows(here: Path) -> None:

@@ -3,28 +3,15 @@ the command."""
 
 from __future__ import annotations
 
-import re
 import shlex
 from pathlib import Path
 
 import pytest
+from readme_blocks import block, section
 
 from nhilint.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def section(title: str) -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = re.search(rf"^## {re.escape(title)}\n", text, re.MULTILINE)
-    assert start, f"README has no section {title!r}"
-    return text[start.end():].split("\n## ", 1)[0]
-
-
-def block(body: str, language: str) -> str:
-    found = re.search(rf"^```{language}\n(.*?)^```", body, re.MULTILINE | re.DOTALL)
-    assert found, f"no {language} block"
-    return found.group(1)
 
 
 def test_the_inventory_excerpt_is_the_command_s_output(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 import shlex
 import shutil
 from pathlib import Path
 
 import pytest
+from readme_blocks import readme_block
 
 from nhilint.cli import main
 
@@ -16,14 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SECTION = "Suppressions and baseline"
 
 
-def block(language: str, section: str = SECTION) -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = re.search(rf"^## {re.escape(section)}\n", text, re.MULTILINE)
-    assert start, f"README has no section {section!r}"
-    body = text[start.end():].split("\n## ", 1)[0]
-    found = re.search(rf"^```{language}\n(.*?)^```", body, re.MULTILINE | re.DOTALL)
-    assert found, f"README section {section!r} has no {language} block"
-    return found.group(1)
+def block(language: str) -> str:
+    return readme_block(SECTION, language)
 
 
 @pytest.fixture

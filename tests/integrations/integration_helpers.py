@@ -4,7 +4,6 @@ git repositories, subprocesses that see no user's git configuration, the README'
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -12,7 +11,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "aws-ci"
-README = ROOT / "README.md"
 #: what installing nhilint needs, and what a hook repository holds
 SOURCE = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "nhilint")
 TAG = "v0.1.0"
@@ -55,17 +53,6 @@ def copy_source(target: Path) -> Path:
         else:
             shutil.copy2(source, target / name)
     return target
-
-
-def readme_block(section: str, language: str) -> str:
-    """The first ``language`` code block of the README section titled ``section``."""
-    text = README.read_text(encoding="utf-8")
-    start = re.search(rf"^## {re.escape(section)}\n", text, re.MULTILINE)
-    assert start, f"README has no section {section!r}"
-    body = text[start.end() :].split("\n## ", 1)[0]
-    block = re.search(rf"^```{language}\n(.*?)^```", body, re.MULTILINE | re.DOTALL)
-    assert block, f"README section {section!r} has no {language} block"
-    return block.group(1)
 
 
 def fix_example(repo: Path) -> None:

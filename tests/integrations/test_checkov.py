@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from integration_helpers import EXAMPLE, clean_env, copy_source, readme_block, run
+from integration_helpers import EXAMPLE, clean_env, copy_source, run
+from readme_blocks import readme_block
 
 from nhilint.engine import collect_rules
 from nhilint.integrations.lookup import DATA_TYPES, local_address

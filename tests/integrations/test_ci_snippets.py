@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 import yaml
-from integration_helpers import EXAMPLE, ROOT, TAG, clean_env, copy_source, readme_block, run
+from integration_helpers import EXAMPLE, ROOT, TAG, clean_env, copy_source, run
+from readme_blocks import readme_block
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")

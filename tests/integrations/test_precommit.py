@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 from identify.identify import tags_from_filename
-from integration_helpers import ROOT, TAG, clean_env, fix_example, readme_block, run
+from integration_helpers import ROOT, TAG, clean_env, fix_example, run
 from pre_commit.clientlib import load_manifest
+from readme_blocks import readme_block
 
 PRE_COMMIT = (sys.executable, "-m", "pre_commit")
 
