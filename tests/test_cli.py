@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from readme_blocks import readme_block
 
 from nhilint.cli import main
 
@@ -332,8 +333,7 @@ def test_a_usage_error_is_one_line_and_exit_2(
 def test_the_readme_shows_the_example_s_real_output(
     in_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    readme = (in_repo / "README.md").read_text(encoding="utf-8")
-    shown = readme.split("## What you see\n\n```text\n", 1)[1].split("```", 1)[0]
+    shown = readme_block("What you see", "text")
     main([EXAMPLE])
     assert capsys.readouterr().out == shown
 
