@@ -158,7 +158,7 @@ def _scan_unit(
 ) -> tuple[ModuleScan, int, int, tuple[ModuleCall, ...]]:
     """One unit parsed and analysed; its model (and the syntax trees that lazily evaluated
     values keep) is freed when this returns, before the next unit is parsed."""
-    model = PARSERS[unit.kind].parse(unit.path)
+    model = PARSERS[unit.kind].parse(unit.path, unit.tree)
     done = analyse(model, unit.path, rules, options.settings)
     inline, errors = suppress.directives(
         model.comments, names, options.settings.require_suppression_reason

@@ -9,6 +9,7 @@ before deploy.  Nested blocks (``statement { ... }``) are lists of dicts under t
 from __future__ import annotations
 
 import dataclasses
+import re
 import functools
 from collections.abc import Callable, Iterator, Mapping
 from typing import Literal, NamedTuple
@@ -41,6 +42,11 @@ class Ref(NamedTuple):
     address: str
     attr: AttrPath = ()
     module: str = ""
+
+    @property
+    def qualified(self) -> str:
+        """The referenced object's address in the whole model (``module.x.aws_iam_user.ci``)."""
+        return f"{self.module}.{self.address}" if self.module else self.address
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,11 +138,25 @@ class Resource:
         return _span_of(self.attribute_spans, path, self.span)
 
     @property
+    def base_address(self) -> str:
+        """The address without this resource's own instance key (as references name it)."""
+        return without_key(self.address)
+
+    @property
     def local_address(self) -> str:
         """The address inside its module (``aws_iam_role.deploy["prod"]``)."""
         if self.module and self.address.startswith(self.module + "."):
             return self.address[len(self.module) + 1 :]
         return self.address
+
+
+_LAST_KEY = re.compile(r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]$')
+
+
+def without_key(address: str) -> str:
+    """An address without its last instance key: ``module.m["a"].aws_iam_role.r[0]`` ->
+    ``module.m["a"].aws_iam_role.r`` (the module instance keys stay)."""
+    return _LAST_KEY.sub("", address)
 
 
 def _qualified(module: str, local: str) -> str:
@@ -272,15 +292,21 @@ class Output:
 class ModuleCall:
     """A ``module`` block: its ``source`` (``str``, ``Unknown``, or ``None`` when missing).
 
-    ``module`` is the address of the calling module (``""`` for a root module).  The call's
-    other arguments are not read yet: they belong to the module expansion, evaluated in the
-    child's context.
+    ``module`` is the address of the calling module instance (``""`` for a root module).
+    ``directory`` is the module directory that was read for it (a local source, or the copy
+    ``terraform init`` downloaded), ``instances`` the addresses of the instances expanded
+    from it (``module.ci``, ``module.bots["a"]``); ``unread`` says why the module was not
+    read (a registry source not downloaded, a cycle, a source outside the scanned tree), and
+    is ``""`` when it was.
     """
 
     name: str
     source: object
     span: Span
     module: str = ""
+    directory: str = ""
+    instances: tuple[str, ...] = ()
+    unread: str = ""
 
     @property
     def address(self) -> str:

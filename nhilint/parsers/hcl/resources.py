@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import NamedTuple
 
 from nhilint.model import Diagnostic, Mode, ModuleCall, Output, Provider, Resource, Span, Unknown
@@ -24,7 +25,11 @@ class Instance(NamedTuple):
 
 def resource_blocks(
     ev: Evaluator, block: Block, file: str, module: str,
+    providers: Callable[[str], str] | None = None,
 ) -> tuple[list[Resource], list[Diagnostic]]:
+    """The instances of a ``resource`` or ``data`` block; ``providers`` gives the provider
+    configuration address a provider name of this module stands for (in a called module:
+    the caller's configuration it inherits)."""
     if len(block.labels) != 2:
         message = f"{block.type} block needs two labels (type and name)"
         return [], [Diagnostic("NHI900", file, block.line, message)]
@@ -35,15 +40,19 @@ def resource_blocks(
     body = block.body
     provider = _provider_of(body.attribute("provider"), kind)
     span = Span(file, block.line, block.end_line)
+    if providers is not None:
+        configuration = providers(provider)
+    else:
+        configuration = f"{module}.{provider}" if module else provider
     resources = []
     for instance in instances(ev, body.attribute("count"), body.attribute("for_each")):
         spans = Spans(file)
         attributes = evaluate_body(ev.child(instance.names), body, spans)
         if "provider" in attributes:
             attributes["provider"] = provider
-        address = base + _key_text(instance.key)
+        address = base + key_text(instance.key)
         resources.append(Resource(kind, name, address, mode, attributes, span, spans.spans,
-                                  module, f"{module}.{provider}" if module else provider))
+                                  module, configuration))
     return resources, []
 
 
@@ -113,7 +122,7 @@ def _for_each_keys(value: object) -> list[str] | str:
     return keys
 
 
-def _key_text(key: int | str | None) -> str:
+def key_text(key: int | str | None) -> str:
     if key is None:
         return ""
     if isinstance(key, int):
