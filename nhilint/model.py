@@ -9,8 +9,8 @@ before deploy.  Nested blocks (``statement { ... }``) are lists of dicts under t
 from __future__ import annotations
 
 import dataclasses
-import re
 import functools
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Literal, NamedTuple
 
@@ -307,6 +307,10 @@ class ModuleCall:
     directory: str = ""
     instances: tuple[str, ...] = ()
     unread: str = ""
+    #: the source is remote (registry, git, bucket, URL): ``terraform init`` downloads it
+    remote: bool = False
+    #: the ``version`` constraint of a registry source, as written
+    version: str | None = None
 
     @property
     def address(self) -> str:

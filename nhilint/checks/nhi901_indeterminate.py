@@ -32,6 +32,9 @@ from nhilint.rule import Evidence, Hit, RuleContext, Severity, rule, show
           "is not known before apply",
           "credential-expiry": "cannot tell whether {credential} of {principal} is long-lived: "
           "its lifetime {what} is not known before apply",
+          "module": "{module} is not read: {why}; the principals, grants and secrets it may "
+          "declare are not judged",
+          "module-known": "{module} is not read: {why}; it {lost}",
       })
 def indeterminate(ctx: RuleContext) -> Iterator[Hit]:
     """A value a rule needed is not known before deploy.
@@ -42,7 +45,9 @@ def indeterminate(ctx: RuleContext) -> Iterator[Hit]:
     alter identity is an automation principal, who owns an automation principal whose tags
     are computed, what a policy held by an automation principal contains when the policy
     itself is unknown, how far a trust reaches when its subject or a condition is computed
-    (NHI010), and when a credential expires when its lifetime is computed (NHI012).
+    (NHI010), when a credential expires when its lifetime is computed (NHI012), and which
+    called modules were not read at all (a registry or git source that `terraform init` has
+    not downloaded: for the most used modules the finding says what they declare).
 
     ## Why is this bad?
     An unknown is not a pass. nhilint never guesses; it tells you where to look, so a
@@ -77,6 +82,7 @@ def indeterminate(ctx: RuleContext) -> Iterator[Hit]:
     yield from _expiry_unknown(ctx)
     yield from _trust_unknown(ctx)
     yield from _credential_expiry_unknown(ctx)
+    yield from _unread(ctx)
     for principal in ctx.graph.principals:
         if principal.automation is not Automation.NO:
             yield from _pending(ctx, principal)
@@ -181,4 +187,17 @@ def _credential_expiry_unknown(ctx: RuleContext) -> Iterator[Hit]:
             (Evidence(credential.address, credential.span, f"{credential.label} lifetime"),),
             template="credential-expiry", key="credential-expiry-unknown", principal=who,
             fix=ctx.fix(credential.principal.platform, "credential-expiry-unknown"),
+        )
+
+
+def _unread(ctx: RuleContext) -> Iterator[Hit]:
+    """Called modules whose code was not downloaded: whatever they declare is not judged."""
+    for unread in ctx.graph.unread:
+        yield Hit(
+            unread.address, unread.span,
+            {"module": unread.address, "why": unread.why, "lost": unread.lost},
+            (Evidence(unread.address, unread.span, f"module source {unread.source}"),),
+            template="module-known" if unread.lost else "module", key="module-unread",
+            fix="run terraform init before the scan (nhilint reads the modules it downloads to "
+                ".terraform/modules), or scan the Terraform plan",
         )

@@ -1,8 +1,8 @@
 """What expressions of one module may ask: ``var.*``, ``local.*``, ``module.*`` and ``file()``.
 
-Values are computed on first use and memoised (outputs of a called module too).  Before a local is computed, the locals it names
-are computed first (in dependency order), so a long chain of locals never recurses deeply; a
-cycle of locals is an Unknown.
+Values are computed on first use and memoised (outputs of a called module too).  Before a
+local is computed, the locals it names are computed first (in dependency order), so a long
+chain of locals never recurses deeply; a cycle of locals is an Unknown.
 """
 
 from __future__ import annotations

@@ -11,14 +11,24 @@ that cannot be read stays opaque: its outputs are Unknowns, and the call says wh
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
-from nhilint.model import Comment, Diagnostic, Model, ModuleCall, Output, Provider, Ref, Resource
-from nhilint.model import Unknown
+from nhilint.model import (
+    Comment,
+    Diagnostic,
+    Model,
+    ModuleCall,
+    Output,
+    Provider,
+    Ref,
+    Resource,
+    Unknown,
+)
 from nhilint.parsers.hcl import syntax
 from nhilint.parsers.hcl.blocks import bounded_value
 from nhilint.parsers.hcl.context import Declarations, ModuleContext
@@ -260,12 +270,12 @@ class _Reader:
         expanded = done.expanded
         unread = expanded.reason.removeprefix("module not read: ") if isinstance(
             expanded, Unknown) else ""
-        if unread and not unread.startswith(("registry ", "git ", "bucket ", "remote ")):
+        if unread and not call.remote:  # a remote source not downloaded is NHI901's
             self.diagnostics.append(Diagnostic(PARSE_ERROR, file, block.line,
                                                f"module {call.name} is not read: {unread}"))
         instances = tuple(c.context.module for c in done.children)
-        self.module_calls.append(ModuleCall(call.name, call.source, call.span, call.module,
-                                            done.directory, instances, unread))
+        self.module_calls.append(dataclasses.replace(
+            call, directory=done.directory, instances=instances, unread=unread))
         for child in done.children:
             self.collect(child)
 
