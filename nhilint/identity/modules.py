@@ -28,6 +28,7 @@ from typing import NamedTuple
 from nhilint.identity.data import DataFileError, read_data
 
 __all__ = [
+    "ModuleDataError",
     "ModuleKnowledge",
     "ModuleSource",
     "module_knowledge",
@@ -207,10 +208,10 @@ def _outputs_only(known: ModuleKnowledge, read: str) -> str:
     rest = len(first) - len(shown)
     outputs = _join([*shown, f"{rest} more"] if rest > 0 else shown) or "nothing"
     if _TAGS_OUTPUT in known.outputs:
-        return (f"creates no resources, computes outputs ({outputs}) ({read}): owner tags taken"
-                f" from its `{_TAGS_OUTPUT}` output are not known until the module is"
+        return (f"creates no resources ({read}), only computes outputs ({outputs}): owner tags"
+                f" taken from its `{_TAGS_OUTPUT}` output are not known until the module is"
                 " downloaded (terraform init)")
-    return (f"creates no resources, computes outputs ({outputs}) ({read}): values taken from"
+    return (f"creates no resources ({read}), only computes outputs ({outputs}): values taken from"
             " them are not known until the module is downloaded (terraform init)")
 
 
