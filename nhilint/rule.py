@@ -75,6 +75,9 @@ class Hit(NamedTuple):
     fix: str = ""
     #: the reported line holds secret material: no report may quote it
     conceal: bool = False
+    #: one finding for the place it is written, however many module instances or scanned
+    #: directories reach that place (a module call that cannot be read)
+    per_location: bool = False
 
 
 class Candidate(NamedTuple):
@@ -205,3 +208,5 @@ class Finding:
     fix: str = ""
     #: the finding's line holds secret material: renderers never quote it
     conceal: bool = False
+    #: reported once for its place (:attr:`Hit.per_location`)
+    per_location: bool = False
