@@ -193,7 +193,8 @@ def analyse(model: Model, directory: Path, rules: Sequence[Rule], settings: Sett
         graph = build_graph(model, settings)
         context = RuleContext(graph, model, settings)
         chains = _module_chains(model)
-        found = [finding(r, _with_chain(hit, chains), settings)
+        conditions = {r.address: r.condition for r in model.resources if r.condition}
+        found = [_conditional(finding(r, _with_chain(hit, chains), settings), conditions)
                  for r in rules for hit in r.check(context)]
         return ModuleScan(shown, graph, tuple(found), ())
     except Exception as exc:  # one module's failure must not end the scan
@@ -218,6 +219,19 @@ def _module_chains(model: Model) -> Mapping[str, tuple[Evidence, ...]]:
     owners = [(r.address, r.module) for r in model.resources]
     owners += [(c.address, c.module) for c in model.module_calls]
     return {address: chain for address, module in owners if (chain := chain_of(module))}
+
+
+def _conditional(found: Finding, conditions: Mapping[str, str]) -> Finding:
+    """A finding about a possible instance says under which inputs it exists; one whose
+    evidence holds possible instances says which and when."""
+    condition = conditions.get(found.resource, "")
+    if condition:
+        return dataclasses.replace(found, message=f"{found.message} ({condition})",
+                                   condition=condition)
+    others = [f"{r} exists {c}" for r in found.resources if (c := conditions.get(r))]
+    if not others:
+        return found
+    return dataclasses.replace(found, message=f"{found.message} ({'; '.join(others)})")
 
 
 def _with_chain(hit: Hit, chains: Mapping[str, tuple[Evidence, ...]]) -> Hit:

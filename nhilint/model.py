@@ -116,7 +116,8 @@ class Resource:
     ``aws.east``), qualified with its module like the resource address.  ``sensitive`` marks
     the attribute paths whose values the input declares sensitive (plan JSON
     ``sensitive_values``, Pulumi secrets); it is a marker only, the values stay in
-    ``attributes``, and the HCL reader leaves it empty.
+    ``attributes``, and the HCL reader leaves it empty.  ``condition`` marks a possible
+    instance (see the field).
     """
 
     type: str
@@ -129,6 +130,10 @@ class Resource:
     module: str = ""
     provider: str = ""
     sensitive: frozenset[AttrPath] = frozenset()
+    #: ``""`` for a resource the configuration declares as it stands; for a possible instance
+    #: (one that exists only when an input left at its default is set otherwise) the input
+    #: that makes it exist: ``when var.enable_user = true``
+    condition: str = ""
 
     def get(self, name: str, default: object = None) -> object:
         return self.attributes.get(name, default)

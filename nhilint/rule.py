@@ -210,3 +210,6 @@ class Finding:
     conceal: bool = False
     #: reported once for its place (:attr:`Hit.per_location`)
     per_location: bool = False
+    #: the inputs under which the resources it is about exist, when they are possible
+    #: instances (``when var.enable_user = true``); ``""`` when they exist as configured
+    condition: str = ""

@@ -22,6 +22,7 @@ from nhilint.parsers.hcl.types import convert, read_type
 from nhilint.parsers.hcl.values import bounded
 
 _LOCAL_NAME = re.compile(rb"\blocal\.([A-Za-z_][A-Za-z0-9_-]*)")
+_VAR_NAME = re.compile(rb"\bvar\.([A-Za-z_][A-Za-z0-9_-]*)")
 
 
 #: ``file()`` reads at most this much.
@@ -60,6 +61,36 @@ class ModuleContext:
         self._budget = Budget()
         self._calls: dict[str, CallFactory] = {}
         self._expanded: dict[str, Expanded | Unknown] = {}
+
+    def with_values(self, values: Mapping[str, object]) -> ModuleContext:
+        """The same module with some variables set otherwise (its module calls are shared)."""
+        other = ModuleContext(self.module, self.directory, self.declarations,
+                              {**self._values, **values})
+        other._calls = self._calls
+        other._expanded = self._expanded
+        return other
+
+    def defaulted_inputs(self, source: bytes) -> list[str]:
+        """The variables the expression text ``source`` uses (directly or through locals) that
+        take their value from their ``default``: nobody set them (no tfvars, no caller)."""
+        names: list[str] = []
+        seen: set[str] = set()
+        pending = [source]
+        while pending:
+            text = pending.pop()
+            names += (m.decode() for m in _VAR_NAME.findall(text))
+            for local in (m.decode() for m in _LOCAL_NAME.findall(text)):
+                attribute = self.declarations.locals.get(local)
+                if local not in seen and attribute is not None:
+                    seen.add(local)
+                    pending.append(attribute.expr.text or b"")
+        return [n for n in dict.fromkeys(names) if self.defaulted(n)]
+
+    def defaulted(self, name: str) -> bool:
+        """Whether ``var.<name>`` is declared with a default and nobody set it."""
+        block = self.declarations.variables.get(name)
+        return (block is not None and name not in self._values
+                and block.body.attribute("default") is not None)
 
     def add_call(self, name: str, factory: CallFactory) -> None:
         """Make ``module.<name>`` answerable: ``factory`` expands the call when first asked."""

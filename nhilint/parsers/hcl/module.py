@@ -259,8 +259,44 @@ class _Reader:
         else:
             resources, problems = resource_blocks(ev, block, file, context.module,
                                                   module.providers)
+            if not resources and not problems:
+                resources = self._possible(module, block, file)
             self.resources.extend(resources)
             self.diagnostics.extend(problems)
+
+    def _possible(self, module: _Module, block: Block, file: str) -> list[Resource]:
+        """The instances of a block whose ``count``/``for_each`` is empty only because inputs
+        nobody set are at their default: read with the flags among them that default to false
+        turned on (``when var.enable_user = true``), else with the inputs that are not flags
+        unknown (``when var.users is set``).  A block switched off by a literal or by an input
+        that was set gives none."""
+        meta = block.body.attribute("count") or block.body.attribute("for_each")
+        context = module.context
+        inputs = context.defaulted_inputs(meta.expr.text or b"") if meta is not None else []
+        if not inputs:
+            return []
+        defaults = {n: context.variable(n) for n in inputs}
+        flags = {n: True for n, v in defaults.items() if v is False}
+        if flags:
+            found = self._read_with(module, block, file, flags)
+            if found:
+                said = " and ".join(f"var.{n} = true" for n in flags)
+                return [dataclasses.replace(r, condition=f"when {said}") for r in found]
+        others = [n for n, v in defaults.items() if not isinstance(v, bool)]
+        if not others:
+            return []
+        unset = {n: Unknown(f"var.{n} is set by whoever applies it", f"var.{n}",
+                            (Ref(f"var.{n}", (), context.module),)) for n in others}
+        found = self._read_with(module, block, file, unset)
+        said = " and ".join(f"var.{n}" for n in others)
+        verb = "is" if len(others) == 1 else "are"
+        return [dataclasses.replace(r, condition=f"when {said} {verb} set") for r in found]
+
+    def _read_with(self, module: _Module, block: Block, file: str,
+                   values: Mapping[str, object]) -> list[Resource]:
+        ev = module.context.with_values(values).evaluator()
+        resources, _ = resource_blocks(ev, block, file, module.context.module, module.providers)
+        return resources
 
     def _call(self, module: _Module, block: Block, file: str, ev: Evaluator) -> None:
         call = module_block(ev, block, file, module.context.module)
