@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from nhilint.identity import fix_hint
 from nhilint.identity.graph import Automation, Grant, Graph, Principal
-from nhilint.model import Model, Output, Resource, Span, Unknown
+from nhilint.model import Because, Cause, Model, Output, Resource, Span, Unknown
 from nhilint.settings import Settings
 from nhilint.severity import Severity as Severity
 
@@ -59,7 +59,9 @@ class Hit(NamedTuple):
 
     ``template`` picks one of the rule's messages; ``key`` tells apart several hits of one
     rule on one resource (it is part of the fingerprint); ``principal`` names the principal
-    the hit is about; ``fix`` is the platform's fix for this case.
+    the hit is about; ``fix`` is the platform's fix for this case; ``cause`` is why the value
+    the hit is about is not known (indeterminate findings), added to its message as
+    ``(cause: data-source data.aws_caller_identity.current.account_id)``.
     """
 
     resource: str
@@ -75,6 +77,7 @@ class Hit(NamedTuple):
     fix: str = ""
     #: the reported line holds secret material: no report may quote it
     conceal: bool = False
+    cause: Because | None = None
 
 
 class Candidate(NamedTuple):
@@ -153,7 +156,8 @@ class Rule:
     def message(self, hit: Hit) -> str:
         """The hit's message: its template filled with its parameters, shown as text."""
         template = self.messages[hit.template]
-        return template.format_map({k: show(v) for k, v in hit.params.items()})
+        message = template.format_map({k: show(v) for k, v in hit.params.items()})
+        return f"{message} (cause: {hit.cause})" if hit.cause is not None else message
 
 
 def rule(
@@ -205,3 +209,6 @@ class Finding:
     fix: str = ""
     #: the finding's line holds secret material: renderers never quote it
     conceal: bool = False
+    #: why the value the finding is about is not known (indeterminate findings); ``None``
+    #: for the others
+    cause: Cause | None = None

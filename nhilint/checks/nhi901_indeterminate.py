@@ -13,7 +13,7 @@ from nhilint.checks._common import (
 )
 from nhilint.checks._trust import judge
 from nhilint.identity.graph import Automation, OwnerState, Pending, Principal
-from nhilint.model import Unknown
+from nhilint.model import Because, Cause, Unknown, because
 from nhilint.rule import Evidence, Hit, RuleContext, Severity, rule, show
 
 
@@ -91,6 +91,7 @@ def _automation_unknown(ctx: RuleContext) -> Iterator[Hit]:
             {"principal": label(p), "why": reasons(p.why), "grants": describe_grants(found.grants)},
             grant_evidence(found.grants), template="automation", key="automation-unknown",
             principal=label(p), fix=ctx.fix(p.platform, f"automation-unknown-{where}"),
+            cause=_principal_cause(p),
         )
 
 
@@ -104,6 +105,8 @@ def _owner_unknown(ctx: RuleContext) -> Iterator[Hit]:
                 grant_evidence(found.grants), template="owner", key="owner-unknown",
                 principal=label(found.principal),
                 fix=ctx.fix(found.principal.platform, "owner-unknown"),
+                cause=(because(owner.value) if isinstance(owner.value, Unknown)
+                       else _principal_cause(found.principal)),
             )
 
 
@@ -120,6 +123,7 @@ def _expiry_unknown(ctx: RuleContext) -> Iterator[Hit]:
                 grant_evidence(until), template="expiry", key="expiry-unknown",
                 principal=label(found.principal),
                 fix=ctx.fix(found.principal.platform, "expiry-unknown"),
+                cause=next(because(u) for u in what if isinstance(u, Unknown)),
             )
 
 
@@ -134,6 +138,7 @@ def _pending(ctx: RuleContext, principal: Principal) -> Iterator[Hit]:
             template="policy-automation" if automation else "policy",
             key=f"policy-unknown:{item.provenance.holder}:{item.source}",
             principal=label(principal), fix=ctx.fix(principal.platform, "policy-unknown"),
+            cause=item.undecided.because,
         )
 
 
@@ -159,7 +164,7 @@ def _trust_unknown(ctx: RuleContext) -> Iterator[Hit]:
                 {"principal": label(principal), "issuer": issuer, "what": what},
                 trust_evidence(principal, found.trust), template="trust",
                 key=f"trust-unknown:{found.key}", principal=label(principal),
-                fix=ctx.fix(principal.platform, "trust-unknown"),
+                fix=ctx.fix(principal.platform, "trust-unknown"), cause=because(found.unknown),
             )
 
 
@@ -181,4 +186,18 @@ def _credential_expiry_unknown(ctx: RuleContext) -> Iterator[Hit]:
             (Evidence(credential.address, credential.span, f"{credential.label} lifetime"),),
             template="credential-expiry", key="credential-expiry-unknown", principal=who,
             fix=ctx.fix(credential.principal.platform, "credential-expiry-unknown"),
+            cause=because(credential.expiry),
         )
+
+
+def _principal_cause(principal: Principal) -> Because:
+    """Why the principal's automation (or owner) is not known: its first unknown value (its
+    reference, its name, a reason's value), else the principal is external, else nothing in
+    the scanned code decides it."""
+    values = (principal.id.ref, principal.name, *(r.value for r in principal.why))
+    unknown = next((v for v in values if isinstance(v, Unknown)), None)
+    if unknown is not None:
+        return because(unknown)
+    if principal.declaration is None:
+        return Because(Cause.EXTERNAL)
+    return Because(Cause.NO_EVIDENCE)
