@@ -90,6 +90,7 @@ _REF_CAUSES = (
     ("module.", Cause.MODULE_OUTPUT),
     ("each.", Cause.INSTANCE_KEY),
     ("count.", Cause.INSTANCE_KEY),
+    ("local.", Cause.NOT_EVALUATED),  # a local value that refers to itself
 )
 
 
