@@ -62,7 +62,8 @@ class Cause(enum.Enum):
     COMPUTED_ATTRIBUTE = "computed-attribute"
     #: a ``count`` or ``for_each`` whose value is not known, so which instances exist is not
     INSTANCE_KEY = "instance-key"
-    #: a plan's "known after apply" value (``after_unknown``)
+    #: a value Terraform itself knows only at apply: a plan's "known after apply"
+    #: (``after_unknown``), ``timestamp()``
     AFTER_APPLY = "after-apply"
     #: an expression nhilint does not evaluate (a function it does not implement, a template
     #: file it does not read, a value of the wrong type, a value the input does not record)
@@ -81,6 +82,7 @@ _REASON_CAUSES = (
     ("count is not known", "", Cause.INSTANCE_KEY),
     ("for_each is not known", "", Cause.INSTANCE_KEY),
     ("function ", " is not evaluated", Cause.NOT_EVALUATED),
+    ("", " is known only at apply time", Cause.AFTER_APPLY),  # timestamp()
 )
 
 #: reference address prefixes, by the cause they tell

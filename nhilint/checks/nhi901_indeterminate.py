@@ -44,6 +44,29 @@ def indeterminate(ctx: RuleContext) -> Iterator[Hit]:
     itself is unknown, how far a trust reaches when its subject or a condition is computed
     (NHI010), and when a credential expires when its lifetime is computed (NHI012).
 
+    Each message ends with the cause, in a fixed vocabulary (the JSON report's `cause`), and
+    what it is about: `(cause: data-source data.aws_caller_identity.current.account_id)`.
+
+    ## Causes
+    - `module-not-read` (reserved until module calls are expanded): the value comes from a
+      module whose source is not on disk (a registry or git module not downloaded)
+    - `module-output`: an output of a module call that is not expanded
+    - `data-source`: an attribute of a data source, read when the plan is made
+    - `variable-unset`: a variable without a default and without a value in the tfvars
+    - `computed-attribute`: an attribute the provider computes at apply (an ARN, an id)
+    - `instance-key`: a `count` or `for_each` that is not known, so which instance is meant
+      is not known either
+    - `after-apply`: a value Terraform knows only at apply (a plan's "known after apply",
+      `timestamp()`)
+    - `not-evaluated`: an expression nhilint does not evaluate (a function it does not
+      implement, a file it cannot read, a value the plan does not record)
+    - `external`: a principal or policy declared outside the scanned code
+    - `no-evidence`: nothing is unknown, but nothing in the scanned code tells whether the
+      principal is automation (a user with neither a key nor a console login)
+
+    When a value is computed from several others, the reason the reader gave decides (a
+    module not read, an instance key, a function not evaluated), else the first reference.
+
     ## Why is this bad?
     An unknown is not a pass. nhilint never guesses; it tells you where to look, so a
     reviewer (or a scan of the plan, where more is known) can decide.
