@@ -165,3 +165,10 @@ def test_the_schema_lists_the_vocabulary() -> None:
 
 def test_causes_are_kebab_case() -> None:
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)*", c.value) for c in Cause)
+
+
+def test_the_readme_lists_the_vocabulary() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    paragraph = readme[readme.index("An indeterminate finding says why"):]
+    paragraph = paragraph[paragraph.index("one of") : paragraph.index("([docs")]
+    assert re.findall(r"`([a-z]+(?:-[a-z]+)*)`", paragraph) == [c.value for c in Cause]
