@@ -92,7 +92,7 @@ def nhi901_causes(root: Path) -> dict[str, int]:
     found: collections.Counter[str] = collections.Counter()
     for finding in scan([root], Options()).findings:
         if finding.rule == "NHI901":
-            found[finding.cause.value if finding.cause else "none"] += 1
+            found[finding.cause.cause.value if finding.cause else "none"] += 1
     return dict(found.most_common())
 
 

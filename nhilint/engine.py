@@ -220,7 +220,7 @@ def finding(rule: Rule, hit: Hit, settings: Settings | None = None) -> Finding:
         principal=hit.principal,
         fix=hit.fix,
         conceal=hit.conceal,
-        cause=hit.cause.cause if hit.cause is not None else None,
+        cause=hit.cause,
     )
 
 

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from nhilint.identity import fix_hint
 from nhilint.identity.graph import Automation, Grant, Graph, Principal
-from nhilint.model import Because, Cause, Model, Output, Resource, Span, Unknown
+from nhilint.model import Because, Model, Output, Resource, Span, Unknown
 from nhilint.settings import Settings
 from nhilint.severity import Severity as Severity
 
@@ -157,7 +157,7 @@ class Rule:
         """The hit's message: its template filled with its parameters, shown as text."""
         template = self.messages[hit.template]
         message = template.format_map({k: show(v) for k, v in hit.params.items()})
-        return f"{message} (cause: {hit.cause})" if hit.cause is not None else message
+        return message + cause_note(hit.cause) if hit.cause is not None else message
 
 
 def rule(
@@ -209,6 +209,18 @@ class Finding:
     fix: str = ""
     #: the finding's line holds secret material: renderers never quote it
     conceal: bool = False
-    #: why the value the finding is about is not known (indeterminate findings); ``None``
-    #: for the others
-    cause: Cause | None = None
+    #: why the value the finding is about is not known (indeterminate findings), also the
+    #: end of the message; ``None`` for the others
+    cause: Because | None = None
+
+    @property
+    def body(self) -> str:
+        """The message without its cause (renderers that cut messages keep the cause)."""
+        if self.cause is None:
+            return self.message
+        return self.message.removesuffix(cause_note(self.cause))
+
+
+def cause_note(cause: Because) -> str:
+    """How a message ends with its cause: `` (cause: data-source data.x.y.id)``."""
+    return f" (cause: {cause})"

@@ -16,7 +16,7 @@ import pytest
 from nhilint.engine import Options, scan
 from nhilint.model import Cause, Ref, Unknown, because, cause_of
 from nhilint.registry import collect
-from nhilint.report import json_report
+from nhilint.report import json_report, text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,7 +98,8 @@ RESERVED = {Cause.MODULE_NOT_READ}
 
 
 def nhi901(root: Path) -> list[tuple[str, Cause | None]]:
-    return [(f.message, f.cause) for f in scan([root], Options()).findings if f.rule == "NHI901"]
+    return [(f.message, f.cause.cause if f.cause else None)
+            for f in scan([root], Options()).findings if f.rule == "NHI901"]
 
 
 @pytest.mark.parametrize("cause", list(CASES), ids=lambda c: c.value)
@@ -172,3 +173,11 @@ def test_the_readme_lists_the_vocabulary() -> None:
     paragraph = readme[readme.index("An indeterminate finding says why"):]
     paragraph = paragraph[paragraph.index("one of") : paragraph.index("([docs")]
     assert re.findall(r"`([a-z]+(?:-[a-z]+)*)`", paragraph) == [c.value for c in Cause]
+
+
+def test_the_text_report_keeps_the_cause_of_a_message_it_cuts(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(CASES[Cause.EXTERNAL], encoding="utf-8")
+    lines = [ln for ln in text.render(scan([tmp_path], Options())).splitlines()
+             if " NHI901 " in ln]
+    assert lines
+    assert all("…" in ln and ln.endswith(" (cause: external)") for ln in lines)

@@ -128,7 +128,7 @@ class Undecided(NamedTuple):
         """Why the part is not known: its unknown value's cause, or the stored one."""
         if self.value is not None:
             return because(self.value)
-        return Because(self.cause or Cause.NOT_EVALUATED, f"{self.what} {self.reason}")
+        return Because(self.cause or Cause.NOT_EVALUATED)  # the message says what and why
 
 
 class Provenance(NamedTuple):

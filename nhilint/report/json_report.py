@@ -66,7 +66,7 @@ def _finding(finding: Finding, rule: Rule | None) -> dict[str, Any]:
         "fingerprint": finding.fingerprint,
         "references": list(finding.references),
         **({"fix": fix} if fix else {}),
-        **({"cause": finding.cause.value} if finding.cause is not None else {}),
+        **({"cause": finding.cause.cause.value} if finding.cause is not None else {}),
     }
 
 
