@@ -60,7 +60,7 @@ class Cause(enum.Enum):
     VARIABLE_UNSET = "variable-unset"
     #: an attribute of a resource that the provider computes at apply (an ARN, an id)
     COMPUTED_ATTRIBUTE = "computed-attribute"
-    #: a ``count`` or ``for_each`` whose value is not known, so which instances exist is not
+    #: a ``count`` or ``for_each`` whose value is not known, so which instance is meant is not
     INSTANCE_KEY = "instance-key"
     #: a value Terraform itself knows only at apply: a plan's "known after apply"
     #: (``after_unknown``), ``timestamp()``
@@ -75,14 +75,15 @@ class Cause(enum.Enum):
     NO_EVIDENCE = "no-evidence"
 
 
-#: how the reasons the parsers write begin and end, by the cause they tell (checked before the
-#: references: the reason is nearer the cause than the values the expression was made of)
+#: how the reasons the parsers write begin and what they say, by the cause they tell (checked
+#: before the references: the reason is nearer the cause than the values it was computed from)
 _REASON_CAUSES = (
     ("module not read:", "", Cause.MODULE_NOT_READ),
     ("count is not known", "", Cause.INSTANCE_KEY),
     ("for_each is not known", "", Cause.INSTANCE_KEY),
     ("function ", " is not evaluated", Cause.NOT_EVALUATED),
     ("", " is known only at apply time", Cause.AFTER_APPLY),  # timestamp()
+    ("var.", " does not match its type", Cause.NOT_EVALUATED),  # it has a value
 )
 
 #: reference address prefixes, by the cause they tell
@@ -132,8 +133,8 @@ def cause_of(value: Unknown) -> Cause:
     :attr:`Cause.NOT_EVALUATED` (nothing it refers to explains it)."""
     if value.cause is not None:
         return value.cause
-    for prefix, suffix, cause in _REASON_CAUSES:
-        if value.reason.startswith(prefix) and value.reason.endswith(suffix):
+    for prefix, words, cause in _REASON_CAUSES:
+        if value.reason.startswith(prefix) and words in value.reason:
             return cause
     if not value.refs:
         return Cause.NOT_EVALUATED

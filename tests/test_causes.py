@@ -181,3 +181,10 @@ def test_the_text_report_keeps_the_cause_of_a_message_it_cuts(tmp_path: Path) ->
              if "NHI901 indeterminate:" in ln]
     assert lines
     assert all("…" in ln and ln.endswith(" (cause: external)") for ln in lines)
+
+
+def test_a_variable_whose_value_does_not_fit_its_type_is_not_unset(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'variable "policy_json" {\n  type    = number\n  default = "not a number"\n}\n'
+        + role(policy="var.policy_json"), encoding="utf-8")
+    assert {c for _, c in nhi901(tmp_path)} == {Cause.NOT_EVALUATED}
