@@ -26,7 +26,7 @@ from nhilint.parsers.hcl.tree import module_roles
 from nhilint.parsers.registry import PARSERS, SourceUnit, discover
 from nhilint.registry import RuleError, collect, select
 from nhilint.result import ScanResult
-from nhilint.rule import Finding, Hit, Rule, RuleContext
+from nhilint.rule import Evidence, Finding, Hit, Rule, RuleContext
 from nhilint.settings import Settings
 
 __all__ = ["Options", "RuleError", "collect_rules", "finding", "scan", "select_rules"]
@@ -71,18 +71,19 @@ def scan(paths: Sequence[Path], options: Options) -> ScanResult:
     errors: list[Diagnostic] = []
     graphs: list[tuple[str, Graph]] = []
     analysed: list[Path] = []
-    files = resources = principals = 0
+    files: set[str] = set()
+    resources = principals = 0
     calls = {}
     for unit in discover(paths, options.input_type).units:
         done, model_files, model_resources, model_calls = _scan_unit(unit, rules, options, names)
         calls[unit.path] = model_calls
-        files += model_files
+        files.update(model_files)
         resources += model_resources
         principals += len(done.graph.principals)
         graphs.append((done.path, done.graph))
         analysed.append(unit.path)
         found += done.findings
-        directives += done.directives
+        directives += (d for d in done.directives if d not in directives)
         errors += (e for e in done.errors if keep(e.path))
         diagnostics += (d for d in done.diagnostics if keep(d.path))
     gated = _gate(found, directives, analysed, rules, options)
@@ -90,7 +91,7 @@ def scan(paths: Sequence[Path], options: Options) -> ScanResult:
         findings=tuple(sorted((f for f in gated.findings if keep(f.span.path)), key=_order)),
         diagnostics=tuple(diagnostics) + _unused(gated.unused, options, paths, keep),
         rules=rules,
-        files=files,
+        files=len(files),
         resources=resources,
         principals=principals,
         graphs=tuple(graphs),
@@ -155,10 +156,10 @@ def _from_cwd(entry: Entry, baseline: Baseline | None) -> str:
 
 def _scan_unit(
     unit: SourceUnit, rules: Sequence[Rule], options: Options, names: Mapping[str, str]
-) -> tuple[ModuleScan, int, int, tuple[ModuleCall, ...]]:
+) -> tuple[ModuleScan, tuple[str, ...], int, tuple[ModuleCall, ...]]:
     """One unit parsed and analysed; its model (and the syntax trees that lazily evaluated
     values keep) is freed when this returns, before the next unit is parsed."""
-    model = PARSERS[unit.kind].parse(unit.path)
+    model = PARSERS[unit.kind].parse(unit.path, unit.tree)
     done = analyse(model, unit.path, rules, options.settings)
     inline, errors = suppress.directives(
         model.comments, names, options.settings.require_suppression_reason
@@ -167,7 +168,7 @@ def _scan_unit(
         done, diagnostics=model.diagnostics + done.diagnostics,
         directives=tuple(inline), errors=tuple(errors),
     )
-    return done, len(model.files), len(model.resources), model.module_calls
+    return done, model.files, len(model.resources), model.module_calls
 
 
 def _scope(paths: Sequence[Path]) -> Callable[[str], bool]:
@@ -190,11 +191,38 @@ def analyse(model: Model, directory: Path, rules: Sequence[Rule], settings: Sett
     try:
         graph = build_graph(model, settings)
         context = RuleContext(graph, model, settings)
-        found = [finding(r, hit, settings) for r in rules for hit in r.check(context)]
+        chains = _module_chains(model)
+        found = [finding(r, _with_chain(hit, chains), settings)
+                 for r in rules for hit in r.check(context)]
         return ModuleScan(shown, graph, tuple(found), ())
     except Exception as exc:  # one module's failure must not end the scan
         message = f"internal error while analysing this module: {type(exc).__name__}: {exc}"
         return ModuleScan(shown, Graph(), (), (Diagnostic("NHI900", shown, 1, message),))
+
+
+def _module_chains(model: Model) -> Mapping[str, tuple[Evidence, ...]]:
+    """For each resource declared in a called module (and each call made inside one), the
+    module calls that lead to it from the root (outermost first), as evidence."""
+    calls = {instance: call for call in model.module_calls for instance in call.instances}
+
+    def chain_of(module: str) -> tuple[Evidence, ...]:
+        chain: list[Evidence] = []
+        while module in calls and len(chain) <= len(calls):
+            call = calls[module]
+            source = call.source if isinstance(call.source, str) else "?"
+            chain.append(Evidence(module, call.span, f"module call {module} (source {source})"))
+            module = call.module
+        return tuple(reversed(chain))
+
+    owners = [(r.address, r.module) for r in model.resources]
+    owners += [(c.address, c.module) for c in model.module_calls]
+    return {address: chain for address, module in owners if (chain := chain_of(module))}
+
+
+def _with_chain(hit: Hit, chains: Mapping[str, tuple[Evidence, ...]]) -> Hit:
+    """The hit with the module calls leading to its resource at the end of its evidence."""
+    chain = chains.get(hit.resource, ())
+    return hit._replace(evidence=hit.evidence + chain) if chain else hit
 
 
 def finding(rule: Rule, hit: Hit, settings: Settings | None = None) -> Finding:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Literal, NamedTuple
 
@@ -43,6 +44,11 @@ class Ref(NamedTuple):
     attr: AttrPath = ()
     module: str = ""
 
+    @property
+    def qualified(self) -> str:
+        """The referenced object's address in the whole model (``module.x.aws_iam_user.ci``)."""
+        return f"{self.module}.{self.address}" if self.module else self.address
+
 
 class Cause(enum.Enum):
     """Why a value is not known before deploy: a fixed vocabulary, the same for every input.
@@ -50,9 +56,10 @@ class Cause(enum.Enum):
     The values are the words reports and benchmarks use (NHI901's ``cause``).
     """
 
-    #: a module whose source is not on disk (a registry or git module not downloaded)
+    #: a called module that was not read (a registry or git source not downloaded, a source
+    #: outside the scanned tree, a cycle)
     MODULE_NOT_READ = "module-not-read"
-    #: an output of a module call that is not expanded
+    #: an output of a module the scanned code does not call
     MODULE_OUTPUT = "module-output"
     #: an attribute of a data source, read when the plan is made (or at apply)
     DATA_SOURCE = "data-source"
@@ -75,10 +82,12 @@ class Cause(enum.Enum):
     NO_EVIDENCE = "no-evidence"
 
 
+_MODULE_NOT_READ = "module not read: "
+
 #: how the reasons the parsers write begin and what they say, by the cause they tell (checked
 #: before the references: the reason is nearer the cause than the values it was computed from)
 _REASON_CAUSES = (
-    ("module not read:", "", Cause.MODULE_NOT_READ),
+    (_MODULE_NOT_READ, "", Cause.MODULE_NOT_READ),
     ("count is not known", "", Cause.INSTANCE_KEY),
     ("for_each is not known", "", Cause.INSTANCE_KEY),
     ("function ", " is not evaluated", Cause.NOT_EVALUATED),
@@ -165,7 +174,10 @@ class Because(NamedTuple):
 def because(value: Unknown) -> Because:
     """The cause of ``value`` and what it is about."""
     cause = cause_of(value)
-    if value.refs and cause not in (Cause.MODULE_NOT_READ, Cause.NOT_EVALUATED):
+    if cause is Cause.MODULE_NOT_READ:
+        why = value.reason.removeprefix(_MODULE_NOT_READ)
+        return Because(cause, f"{value.refs[0].address}: {why}" if value.refs else why)
+    if value.refs and cause is not Cause.NOT_EVALUATED:
         ref = value.refs[0]
         written = ".".join([ref.address, *(str(step) for step in ref.attr)])
         return Because(cause, f"{written} in {ref.module}" if ref.module else written)
@@ -235,11 +247,25 @@ class Resource:
         return _span_of(self.attribute_spans, path, self.span)
 
     @property
+    def base_address(self) -> str:
+        """The address without this resource's own instance key (as references name it)."""
+        return without_key(self.address)
+
+    @property
     def local_address(self) -> str:
         """The address inside its module (``aws_iam_role.deploy["prod"]``)."""
         if self.module and self.address.startswith(self.module + "."):
             return self.address[len(self.module) + 1 :]
         return self.address
+
+
+_LAST_KEY = re.compile(r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]$')
+
+
+def without_key(address: str) -> str:
+    """An address without its last instance key: ``module.m["a"].aws_iam_role.r[0]`` ->
+    ``module.m["a"].aws_iam_role.r`` (the module instance keys stay)."""
+    return _LAST_KEY.sub("", address)
 
 
 def _qualified(module: str, local: str) -> str:
@@ -375,15 +401,25 @@ class Output:
 class ModuleCall:
     """A ``module`` block: its ``source`` (``str``, ``Unknown``, or ``None`` when missing).
 
-    ``module`` is the address of the calling module (``""`` for a root module).  The call's
-    other arguments are not read yet: they belong to the module expansion, evaluated in the
-    child's context.
+    ``module`` is the address of the calling module instance (``""`` for a root module).
+    ``directory`` is the module directory that was read for it (a local source, or the copy
+    ``terraform init`` downloaded), ``instances`` the addresses of the instances expanded
+    from it (``module.ci``, ``module.bots["a"]``); ``unread`` says why the module was not
+    read (a registry source not downloaded, a cycle, a source outside the scanned tree), and
+    is ``""`` when it was.
     """
 
     name: str
     source: object
     span: Span
     module: str = ""
+    directory: str = ""
+    instances: tuple[str, ...] = ()
+    unread: str = ""
+    #: the source is remote (registry, git, bucket, URL): ``terraform init`` downloads it
+    remote: bool = False
+    #: the ``version`` constraint of a registry source, as written
+    version: str | None = None
 
     @property
     def address(self) -> str:

@@ -10,6 +10,12 @@ A file that cannot hold comments (``main.tf.json``, a plan's JSON) has a sidecar
 ``<file>.expected.toml`` instead, with tables ``[expect]`` and ``[ok]`` mapping a resource
 address to a list of rule ids; that file's findings are compared by (file, resource address,
 rule).
+
+A case may call modules in subdirectories (``modules/ci/main.tf``): their annotations count
+too (the line inside the module file), and ``instances.toml`` names, in an ``[expect]`` table,
+every finding about a resource inside a called module by its instance address
+(``"module.bots[\"a\"].aws_iam_user.this" = ["NHI001"]``); those are compared exactly, and
+each must carry the module calls leading to it in its evidence.
 """
 
 from __future__ import annotations
@@ -19,11 +25,13 @@ import os
 import re
 import sys
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TypeVar
 
 import pytest
 
 from nhilint.engine import Options, collect_rules, scan
+from nhilint.rule import Finding
 from nhilint.settings import Settings
 
 if sys.version_info >= (3, 11):
@@ -38,8 +46,13 @@ ANNOTATION = re.compile(
 )
 
 SIDECAR = ".expected.toml"
+INSTANCES = "instances.toml"
+#: the last ``module.x`` / ``module.x["k"]`` step of an address that is a module call itself
+_CALL = re.compile(r'(?:^|\.)module\.[\w-]+(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?$|^(?!module\.).*')
+#: a case is a directory ``fixtures/<RULE_ID>/<case>``; its subdirectories are modules it calls
 CASES = sorted(
-    {p.parent for pattern in ("*.tf", "*.tf.json", f"*{SIDECAR}") for p in FIXTURES.rglob(pattern)}
+    {p.parent for pattern in ("*.tf", "*.tf.json", f"*{SIDECAR}")
+     for p in FIXTURES.glob(f"*/*/{pattern}")}
 )
 #: the date fixtures are judged on, so that a time-bounded grant in a fixture never ends under
 #: the test (the CLI judges on today's date)
@@ -52,7 +65,7 @@ AddressKey = tuple[str, str, str]
 
 def annotations(case: Path, root: Path = ROOT) -> dict[str, set[Key]]:
     found: dict[str, set[Key]] = {"expect": set(), "ok": set()}
-    for path in sorted(case.glob("*.tf")):
+    for path in sorted(case.rglob("*.tf")):
         rel = os.path.relpath(path, root)
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             for match in ANNOTATION.finditer(line):
@@ -106,6 +119,28 @@ def problems(case: Path, root: Path = ROOT) -> list[str]:
     addressed = {(f.span.path, f.resource, f.rule) for f in result.findings
                  if f.span.path in by_address}
     found += _compare(sidecars(case, root), addressed)
+    found += _instances(case, [f for f in result.findings if f.span.path not in by_address])
+    return found
+
+
+def _instances(case: Path, findings: Sequence[Finding]) -> list[str]:
+    """The case's ``instances.toml`` against its findings about resources in called modules."""
+    inside = [f for f in findings if _CALL.sub("", f.resource)]
+    table = case / INSTANCES
+    if not table.is_file():
+        return [f"finding in a called module, and no {INSTANCES}: {f.rule} {f.resource}"
+                for f in inside]
+    with table.open("rb") as handle:
+        marked = tomllib.load(handle)
+    assert set(marked) <= {"expect"}, f"{table}: only an [expect] table"
+    wanted = {(address, rule) for address, ids in marked.get("expect", {}).items()
+              for rule in ids}
+    found = [f"{k} not expected (in {INSTANCES})"
+             for k in sorted({(f.resource, f.rule) for f in inside} - wanted)]
+    found += [f"{k} missing (in {INSTANCES})"
+              for k in sorted(wanted - {(f.resource, f.rule) for f in inside})]
+    found += [f"{f.rule} {f.resource}: no module call in its evidence"
+              for f in inside if not any(e.detail.startswith("module call ") for e in f.evidence)]
     return found
 
 

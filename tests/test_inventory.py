@@ -252,7 +252,10 @@ def test_modules_with_their_role(
     monkeypatch.chdir(tmp_path)
     found = inventory(capsys, ".")
     assert [(m["path"], m["role"]) for m in found["modules"]] == [(".", "root"), ("child", "child")]
-    assert run(capsys).startswith("child (child module)\n  aws_iam_role.mover\n")
+    text = run(capsys)
+    # the root reads the child where it calls it, and the child is also read on its own
+    assert text.startswith(". (root module)\n  module.m.aws_iam_role.mover\n")
+    assert "\nchild (child module)\n  aws_iam_role.mover\n" in text
     assert run(capsys) == run(capsys)  # deterministic
 
 

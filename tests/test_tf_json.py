@@ -132,7 +132,9 @@ def test_arguments_that_are_not_expressions_are_taken_literally(tmp_path: Path) 
         "output": {"o": {"value": "${var.v}", "sensitive": True}},
         "resource": {"aws_iam_user": {"u": {"provider": "aws.east", "name": "n"}}},
     }})
-    assert model.diagnostics == ()
+    assert [d.message for d in model.diagnostics] == [
+        "module m is not read: module source ./${child} is not a directory"
+    ]
     assert [v.default for v in model.variables] == ["${not.a.template}"]
     assert [(p.address, p.attributes.get("default_tags")) for p in model.providers] == [
         ("aws", None), ("aws.east", [{"tags": {"Owner": "t"}}]),

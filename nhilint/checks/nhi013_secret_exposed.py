@@ -196,7 +196,7 @@ def _declared(resources: tuple[Resource, ...]) -> Mapping[str, list[Resource]]:
     """The module's resources by address without instance key (as references name them)."""
     by_address: dict[str, list[Resource]] = {}
     for resource in resources:
-        by_address.setdefault(resource.local_address.split("[", 1)[0], []).append(resource)
+        by_address.setdefault(resource.base_address, []).append(resource)
     return by_address
 
 
@@ -217,7 +217,7 @@ def _embedded(ctx: RuleContext, holder: Holder, catalog: SecretCatalog,
                     holder.address, holder.span_of(path),
                     {"where": holder.label(path), "kind": secret.kind,
                      "attribute": _attribute(ref, name)},
-                    _exported_evidence(declared[ref.address], found),
+                    _exported_evidence(declared[ref.qualified], found),
                     template="embedded", key=f"embedded:{dotted(path)}:{ref.address}.{name}",
                     fix=ctx.fix(secret.platform, "secret-embedded") or _FIX,
                 )
@@ -239,7 +239,7 @@ def _outputs(ctx: RuleContext, outputs: tuple[Output, ...],
 def _exported(ref: Ref, by_address: Mapping[str, list[Resource]],
               catalog: SecretCatalog) -> tuple[str, Secret] | None:
     """(attribute, secret) when ``ref`` reads a secret attribute of a declared resource."""
-    declared = by_address.get(ref.address)
+    declared = by_address.get(ref.qualified)
     if not declared:
         return None
     exported = catalog.exported.get(declared[0].type, {})

@@ -32,6 +32,9 @@ from nhilint.rule import Evidence, Hit, RuleContext, Severity, rule, show
           "is not known before apply",
           "credential-expiry": "cannot tell whether {credential} of {principal} is long-lived: "
           "its lifetime {what} is not known before apply",
+          "module": "{module} is not read: {why}; the principals, grants and secrets it may "
+          "declare are not judged",
+          "module-known": "{module} is not read: {why}; it {lost}",
       })
 def indeterminate(ctx: RuleContext) -> Iterator[Hit]:
     """A value a rule needed is not known before deploy.
@@ -42,15 +45,18 @@ def indeterminate(ctx: RuleContext) -> Iterator[Hit]:
     alter identity is an automation principal, who owns an automation principal whose tags
     are computed, what a policy held by an automation principal contains when the policy
     itself is unknown, how far a trust reaches when its subject or a condition is computed
-    (NHI010), and when a credential expires when its lifetime is computed (NHI012).
+    (NHI010), when a credential expires when its lifetime is computed (NHI012), and which
+    called modules were not read at all (a registry or git source that `terraform init` has
+    not downloaded: for the most used modules the finding says what they declare).
 
     Each message ends with the cause, in a fixed vocabulary (the JSON report's `cause`), and
     what it is about: `(cause: data-source data.aws_caller_identity.current.account_id)`.
 
     ## Causes
-    - `module-not-read` (reserved until module calls are expanded): the value comes from a
-      module whose source is not on disk (a registry or git module not downloaded)
-    - `module-output`: an output of a module call that is not expanded
+    - `module-not-read`: the value comes from a called module that was not read (a registry
+      or git source `terraform init` has not downloaded, a source outside the scanned tree)
+    - `module-output`: an output of a module the scanned code does not call (a file shared
+      by many modules that reads `module.this`)
     - `data-source`: an attribute of a data source, read when the plan is made
     - `variable-unset`: a variable without a default and without a value in the tfvars
     - `computed-attribute`: an attribute the provider computes at apply (an ARN, an id)
@@ -100,6 +106,7 @@ def indeterminate(ctx: RuleContext) -> Iterator[Hit]:
     yield from _expiry_unknown(ctx)
     yield from _trust_unknown(ctx)
     yield from _credential_expiry_unknown(ctx)
+    yield from _unread(ctx)
     for principal in ctx.graph.principals:
         if principal.automation is not Automation.NO:
             yield from _pending(ctx, principal)
@@ -210,6 +217,20 @@ def _credential_expiry_unknown(ctx: RuleContext) -> Iterator[Hit]:
             template="credential-expiry", key="credential-expiry-unknown", principal=who,
             fix=ctx.fix(credential.principal.platform, "credential-expiry-unknown"),
             cause=because(credential.expiry),
+        )
+
+
+def _unread(ctx: RuleContext) -> Iterator[Hit]:
+    """Called modules whose code was not downloaded: whatever they declare is not judged."""
+    for unread in ctx.graph.unread:
+        yield Hit(
+            unread.address, unread.span,
+            {"module": unread.address, "why": unread.why, "lost": unread.lost},
+            (Evidence(unread.address, unread.span, f"module source {unread.source}"),),
+            template="module-known" if unread.lost else "module", key="module-unread",
+            fix="run terraform init before the scan (nhilint reads the modules it downloads to "
+                ".terraform/modules), or scan the Terraform plan",
+            cause=Because(Cause.MODULE_NOT_READ, unread.source),
         )
 
 

@@ -212,6 +212,18 @@ class Pending:
 
 
 @dataclasses.dataclass(frozen=True)
+class Unread:
+    """Code the scan could not read whose content may hold principals, grants or secrets (a
+    called module whose source was not downloaded): ``lost`` says what is known to be in it."""
+
+    address: str
+    span: Span
+    source: str
+    why: str
+    lost: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
 class Credential:
     """A secret that authenticates as ``principal``.
 
@@ -442,6 +454,7 @@ class Graph:
     attachments: tuple[Attachment, ...] = ()
     pending: tuple[Pending, ...] = ()
     escalations: tuple[Escalation, ...] = ()
+    unread: tuple[Unread, ...] = ()
 
     @classmethod
     def merge(cls, parts: Iterable[Graph]) -> Graph:

@@ -52,7 +52,7 @@ class Index:
     def __init__(self, resources: tuple[Resource, ...]) -> None:
         self._instances: dict[str, list[Resource]] = {}
         for resource in resources:
-            base = resource.address.split("[", 1)[0]
+            base = resource.base_address
             self._instances.setdefault(base, []).append(resource)
 
     def target(self, ref: Ref) -> Resource | None:
@@ -62,7 +62,7 @@ class Index:
         ``for_each``; one whose key is not known (an unknown ``for_each``) names no resource
         in particular, so nothing is returned rather than a guess.
         """
-        address = f"{ref.module}.{ref.address}" if ref.module else ref.address
+        address = ref.qualified
         instances = self._instances.get(address, [])
         key = ref.attr[0] if ref.attr and isinstance(ref.attr[0], int | str) else None
         for resource in instances:

@@ -26,17 +26,22 @@ class Parser(Protocol):
 
     def units(self, paths: Sequence[Path]) -> list[Path]: ...
 
-    def parse(self, unit: Path) -> Model: ...
+    def parse(self, unit: Path, tree: Path | None = None) -> Model:
+        """One unit; ``tree`` is the scanned path it was found under (a Terraform module may
+        call local modules anywhere inside it)."""
+        ...
 
 
 PARSERS: Mapping[str, Parser] = {hcl.KIND: hcl, plan.KIND: plan}
 
 
 class SourceUnit(NamedTuple):
-    """One thing to parse: a path and the kind of input it is."""
+    """One thing to parse: a path, the kind of input it is, and the scanned path it was
+    found under (a named file: its directory)."""
 
     path: Path
     kind: str
+    tree: Path | None = None
 
 
 class Discovery(NamedTuple):
@@ -58,13 +63,16 @@ def discover(paths: Sequence[Path], kind: str | None = None) -> Discovery:
     """Every unit under ``paths``, sorted, and the named paths that gave none (a named file
     gives units only to the parser that claims it, or to the one ``kind`` chooses)."""
     chosen = {k: p for k, p in PARSERS.items() if kind is None or k == kind}
-    units: set[SourceUnit] = set()
+    units: dict[tuple[Path, str], SourceUnit] = {}
     unread: list[Path] = []
     for path in paths:
         readers = {k: p for k, p in chosen.items()
                    if not path.is_file() or kind == k or p.claims(path)}
-        found = {SourceUnit(u, k) for k, p in readers.items() for u in p.units([path])}
+        tree = path.parent if path.is_file() else path
+        found = [SourceUnit(u, k, tree) for k, p in readers.items() for u in p.units([path])]
         if not found or (path.is_file() and detect(path, kind) is None):
             unread.append(path)
-        units |= found
-    return Discovery(tuple(sorted(units)), tuple(unread))
+        for unit in found:
+            units.setdefault((unit.path, unit.kind), unit)
+    return Discovery(tuple(sorted(units.values(), key=lambda u: (u.path, u.kind))),
+                     tuple(unread))

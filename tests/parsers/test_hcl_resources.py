@@ -284,7 +284,9 @@ resource "t_x" "r" {
 }
 """})
     assert [r.address for r in model.resources] == ["t_x.r"]
-    assert model.diagnostics == ()
+    assert [(d.line, d.message) for d in model.diagnostics] == [
+        (5, "module x is not read: module source ./x is not a directory")
+    ]
 
 
 def test_files_are_read_in_name_order(tf: Tf) -> None:

@@ -60,7 +60,7 @@ def test_detection_and_discovery(tf: Tf) -> None:
     assert detect(root / "README.md", "terraform") == "terraform"
     assert detect(root / "main.tf", "pulumi") is None
     found = discover([root, root / "docs", root / "README.md"])
-    assert found.units == (SourceUnit(root, "terraform"),)
+    assert found.units == (SourceUnit(root, "terraform", root),)
     assert found.unread == (root / "docs", root / "README.md")
     assert {"terraform", "terraform-plan"} <= set(PARSERS)
 

@@ -89,10 +89,9 @@ class Context:
         """The counted or ``for_each`` principal of this type the value names one instance of
         (``aws_iam_user.bots[each.key].name``); ``""`` for anything else."""
         refs = value.refs if isinstance(value, Unknown) else ()
-        bases = {f"{r.module}.{r.address}" if r.module else r.address for r in refs}
-        return next((a.split("[", 1)[0] for a in self.declared
-                     if "[" in a and a.startswith(f"{type_}.")
-                     and a.split("[", 1)[0] in bases), "")
+        bases = {r.qualified for r in refs}
+        return next((base for a, r in self.declared.items()
+                     if r.type == type_ and (base := r.base_address) != a and base in bases), "")
 
     def declared_principal(self, resource: Resource) -> Who:
         name = resource.get("name")

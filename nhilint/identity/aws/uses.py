@@ -19,7 +19,7 @@ from nhilint.identity.aws import sso
 from nhilint.identity.aws.context import ROLE, USER
 from nhilint.identity.aws.document import POLICY_DOCUMENT
 from nhilint.identity.aws.grants import ATTACH, INLINE
-from nhilint.model import AttrPath, Model, Resource, Unknown
+from nhilint.model import AttrPath, Model, Resource, Unknown, without_key
 
 POLICY = "aws_iam_policy"
 
@@ -77,7 +77,7 @@ class Use(NamedTuple):
 
 def base(address: str) -> str:
     """A resource's address without its instance key: every instance shares its uses."""
-    return address.split("[", 1)[0]
+    return without_key(address)
 
 
 def policy_uses(model: Model) -> Mapping[str, tuple[Use, ...]]:
@@ -120,7 +120,7 @@ def _values(value: object, path: AttrPath) -> Iterator[tuple[AttrPath, Unknown]]
 def _targets(value: Unknown) -> Iterator[str]:
     for ref in value.refs:
         if ref.address.startswith(_TARGETS):
-            yield base(f"{ref.module}.{ref.address}" if ref.module else ref.address)
+            yield base(ref.qualified)
 
 
 def effective(uses: Mapping[str, tuple[Use, ...]], address: str) -> frozenset[UseKind]:

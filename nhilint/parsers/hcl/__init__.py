@@ -27,12 +27,14 @@ def units(paths: Sequence[Path]) -> list[Path]:
     return discover_modules(paths)
 
 
-def parse(unit: Path) -> Model:
-    return parse_module(unit)
+def parse(unit: Path, tree: Path | None = None) -> Model:
+    return parse_module(unit, tree)
 
 
-def parse_module(directory: Path) -> Model:
-    """All ``*.tf`` and ``*.tf.json`` files of ``directory`` as one root module; never raises.
+def parse_module(directory: Path, tree: Path | None = None) -> Model:
+    """All ``*.tf`` and ``*.tf.json`` files of ``directory`` as one root module, with the
+    modules it calls that can be read (local sources inside ``tree`` or its git work tree,
+    and what ``terraform init`` downloaded); never raises.
 
     ``terraform.tfvars`` and ``*.auto.tfvars`` (lexical order) give variable values.  Files that
     cannot be read or have syntax errors are reported as NHI900 diagnostics; what could be read
@@ -42,7 +44,7 @@ def parse_module(directory: Path) -> Model:
         if not directory.is_dir():
             problem = Diagnostic(PARSE_ERROR, display_path(directory), 1, "not a directory")
             return Model(diagnostics=(problem,))
-        return read_module(directory)
+        return read_module(directory, tree)
     except Exception as exc:  # the reader must never stop a scan
         message = f"internal error reading module: {exc!r}"
         return Model(diagnostics=(Diagnostic(PARSE_ERROR, display_path(directory), 1, message),))

@@ -1,8 +1,8 @@
-"""What expressions of one module may ask: ``var.*``, ``local.*`` and ``file()``.
+"""What expressions of one module may ask: ``var.*``, ``local.*``, ``module.*`` and ``file()``.
 
-Values are computed on first use and memoised.  Before a local is computed, the locals it names
-are computed first (in dependency order), so a long chain of locals never recurses deeply; a
-cycle of locals is an Unknown.
+Values are computed on first use and memoised (outputs of a called module too).  Before a
+local is computed, the locals it names are computed first (in dependency order), so a long
+chain of locals never recurses deeply; a cycle of locals is an Unknown.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from typing import NamedTuple
 
 from nhilint.model import Ref, Unknown
 from nhilint.parsers.hcl.evaluator import Budget, Evaluator
+from nhilint.parsers.hcl.expanded import Expanded
 from nhilint.parsers.hcl.source import display_path, read_bytes
-from nhilint.parsers.hcl.syntax import Attribute, Block
+from nhilint.parsers.hcl.syntax import Attribute, Block, Body
 from nhilint.parsers.hcl.types import convert, read_type
 from nhilint.parsers.hcl.values import bounded
 
@@ -35,6 +36,11 @@ class Declarations(NamedTuple):
     objects: list[tuple[Block, str]]
     #: the file each variable and local is written in (``var.x``, ``local.x``)
     files: dict[str, str]
+    outputs: dict[str, Block]
+
+
+#: a module call's instances when first asked for, or why the module is not known
+CallFactory = Callable[[], "Expanded | Unknown"]
 
 
 class ModuleContext:
@@ -47,11 +53,48 @@ class ModuleContext:
         self.module = module
         self.directory = directory
         self.path_module = display_path(directory)
-        self._declarations = declarations
+        self.declarations = declarations
         self._values = values
         self._memo: dict[str, object] = {}
         self._active: set[str] = set()
         self._budget = Budget()
+        self._calls: dict[str, CallFactory] = {}
+        self._expanded: dict[str, Expanded | Unknown] = {}
+
+    def add_call(self, name: str, factory: CallFactory) -> None:
+        """Make ``module.<name>`` answerable: ``factory`` expands the call when first asked."""
+        self._calls.setdefault(name, factory)
+
+    def module_call(self, name: str) -> Expanded | Unknown | None:
+        """The instances of ``module.<name>``; an Unknown when the module cannot be read or is
+        being expanded (a cycle), ``None`` when there is no such call."""
+        if name in self._expanded:
+            return self._expanded[name]
+        factory = self._calls.get(name)
+        if factory is None:
+            return None
+        key = f"module.{name}"
+        if key in self._active:
+            return Unknown(f"{key} refers to itself", key, (Ref(key, (), self.module),))
+        self._active.add(key)
+        try:
+            found = factory()
+        finally:
+            self._active.discard(key)
+        self._expanded[name] = found
+        return found
+
+    def output(self, name: str) -> object:
+        """The value of ``output "<name>"`` of this module (``KeyError`` when none)."""
+        block = self.declarations.outputs[name]
+        value = block.body.attribute("value")
+        if value is None:
+            return None
+        return self._cached(f"output.{name}", lambda: self.evaluator().value(value.expr))
+
+    def outputs(self) -> dict[str, object]:
+        """Every output of this module: the module's value as its caller sees it."""
+        return {name: self.output(name) for name in self.declarations.outputs}
 
     def evaluator(self) -> Evaluator:
         return Evaluator(self, None, self._budget)
@@ -116,17 +159,19 @@ class ModuleContext:
         return value
 
     def _variable(self, name: str) -> object:
-        block = self._declarations.variables.get(name)
+        block = self.declarations.variables.get(name)
         ref = (Ref(f"var.{name}", (), self.module),)
         if block is None:
             return Unknown(f"var.{name} is not declared", f"var.{name}", ref)
         body = block.body
         default = body.attribute("default")
-        if name in self._values:
-            value = self._values[name]
-        elif default is not None:
+        given = name in self._values
+        value = self._values[name] if given else None
+        if given and value is None and self._non_nullable(body):
+            given = False  # null given to a variable with nullable = false: its default
+        if not given and default is not None:
             value = self.evaluator().value(default.expr)
-        else:
+        elif not given:
             return Unknown(f"var.{name} has no value", f"var.{name}", ref)
         declared = body.attribute("type")
         if declared is None:
@@ -136,8 +181,12 @@ class ModuleContext:
         except Exception as exc:  # a value that does not fit its type
             return Unknown(f"var.{name} does not match its type: {exc}", f"var.{name}", ref)
 
+    def _non_nullable(self, body: Body) -> bool:
+        nullable = body.attribute("nullable")
+        return nullable is not None and self.evaluator().value(nullable.expr) is False
+
     def _local(self, name: str) -> object:
-        attribute = self._declarations.locals.get(name)
+        attribute = self.declarations.locals.get(name)
         if attribute is None:
             return Unknown(f"local.{name} is not defined", f"local.{name}")
         return self.evaluator().value(attribute.expr)
@@ -160,7 +209,7 @@ class ModuleContext:
         return order[:-1]
 
     def _names_used(self, name: str) -> list[str]:
-        attribute = self._declarations.locals.get(name)
+        attribute = self.declarations.locals.get(name)
         if attribute is None:
             return []
         source = attribute.expr.text or b""

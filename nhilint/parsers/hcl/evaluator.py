@@ -13,6 +13,7 @@ from typing import Protocol
 
 from nhilint.model import Unknown
 from nhilint.parsers.hcl import calls, conditional, forexpr, operators, references, templates
+from nhilint.parsers.hcl.expanded import Expanded
 from nhilint.parsers.hcl.syntax import Node, text
 from nhilint.parsers.hcl.values import (
     EvalError,
@@ -44,6 +45,11 @@ class Context(Protocol):
     def read_file(self, path: str) -> str | None: ...
 
     def file_exists(self, path: str) -> bool | None: ...
+
+    def module_call(self, name: str) -> Expanded | Unknown | None:
+        """``module.<name>``: its instances, why it is not known, or ``None`` (no such call
+        was read: the reference stays an opaque Unknown)."""
+        ...
 
 
 class Budget:

@@ -1,24 +1,46 @@
-"""One Terraform module: its files, variables, locals, resources and providers.
+"""One Terraform root module and the modules it calls: files, variables, locals, resources.
 
 A directory's ``*.tf`` and ``*.tf.json`` files form one module (one namespace of variables,
-locals and resources).  Every directory is read as a root module (address ``""``); ``module``
-blocks are not expanded yet.  Expanding a local module later means reading its directory with
-``read_module`` under the address ``module.x`` and with the call's arguments as its variable
-values.
+locals and resources).  A scanned directory is read as a root module (address ``""``); each
+``module`` block whose code can be read (a local source, or the copy ``terraform init``
+downloaded) is expanded: every instance of the call (``count``/``for_each``) is the child
+module read under its address (``module.ci``, ``module.bots["a"].module.key``) with the call's
+arguments as its variables, and ``module.x.out`` in the caller is the child's output.  A call
+that cannot be read stays opaque: its outputs are Unknowns, and the call says why.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
-from nhilint.model import Diagnostic, Model, ModuleCall, Output, Provider, Resource
+from nhilint.model import (
+    Comment,
+    Diagnostic,
+    Model,
+    ModuleCall,
+    Output,
+    Provider,
+    Ref,
+    Resource,
+    Unknown,
+)
 from nhilint.parsers.hcl import syntax
+from nhilint.parsers.hcl.blocks import bounded_value
 from nhilint.parsers.hcl.context import Declarations, ModuleContext
 from nhilint.parsers.hcl.discover import broken_links, config_files
+from nhilint.parsers.hcl.evaluator import Evaluator
+from nhilint.parsers.hcl.expanded import Expanded, Outputs
 from nhilint.parsers.hcl.jsonconfig import load_json
 from nhilint.parsers.hcl.named import defaults, local_values
 from nhilint.parsers.hcl.resources import (
+    Instance,
+    instances,
+    key_text,
     module_block,
     output_block,
     provider_block,
@@ -31,13 +53,22 @@ from nhilint.parsers.hcl.source import (
     display_path,
     load,
 )
-from nhilint.parsers.hcl.syntax import Attribute, Block
+from nhilint.parsers.hcl.sources import Downloaded, boundary, downloaded, locate
+from nhilint.parsers.hcl.syntax import Attribute, Block, Body, text
 from nhilint.parsers.hcl.tfvars import load_values
+
+#: More module instances than this in one root module are not read.
+MAX_MODULE_INSTANCES = 2000
+#: the arguments of a module call that are not input variables
+_META = frozenset(("source", "version", "count", "for_each", "providers", "depends_on"))
+_PROVIDER_PAIR = re.compile(r"([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)?)\s*=\s*"
+                            r"([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)?)")
 
 
 def declarations(files: list[SourceFile]) -> Declarations:
     variables: dict[str, Block] = {}
     local_values: dict[str, Attribute] = {}
+    outputs: dict[str, Block] = {}
     objects: list[tuple[Block, str]] = []
     where: dict[str, str] = {}
     for source in files:
@@ -54,36 +85,23 @@ def declarations(files: list[SourceFile]) -> Declarations:
                     local_values.setdefault(attribute.name, attribute)
                     where.setdefault(f"local.{attribute.name}", source.path)
             elif block.type in ("resource", "data", "provider", "output", "module"):
+                if block.type == "output" and len(block.labels) == 1:
+                    outputs.setdefault(block.labels[0], block)
                 objects.append((block, source.path))
-    return Declarations(variables, local_values, objects, where)
+    return Declarations(variables, local_values, objects, where, outputs)
 
 
-def read_module(directory: Path, module: str = "") -> Model:
-    shown = display_path(directory)
-    files = [_load(f, display_child(shown, f.name)) for f in config_files(directory)]
+def read_module(directory: Path, tree: Path | None = None) -> Model:
+    """The root module at ``directory`` with every module it calls that can be read; local
+    sources may lead anywhere inside ``tree`` (the scanned path) or the git work tree holding
+    it."""
     values = load_values(directory)
-    found = declarations(files)
-    context = ModuleContext(module, directory, found, values.values)
-    diagnostics = [d for f in files for d in f.diagnostics] + list(values.diagnostics)
-    diagnostics += broken_links(directory, shown)
-    read = _Read([], [], [], [], diagnostics)
-    for block, file in found.objects:
-        try:
-            _read_object(context, block, file, read)
-        except Exception as exc:  # never let one block stop the module
-            message = f"internal error reading {block.type} block: {exc!r}"
-            diagnostics.append(Diagnostic(PARSE_ERROR, file, block.line, message))
-    return Model(
-        resources=tuple(read.resources),
-        providers=tuple(read.providers),
-        outputs=tuple(read.outputs),
-        module_calls=tuple(read.calls),
-        variables=defaults(context, found),
-        local_values=local_values(context, found),
-        files=tuple(f.path for f in files) + values.files,
-        comments=tuple(c for f in files for c in f.comments),
-        diagnostics=tuple(diagnostics),
-    )
+    manifest = downloaded(directory)
+    reader = _Reader(manifest, boundary(tree if tree is not None else directory))
+    root = reader.module(directory, "", values.values, (), (), _root_providers)
+    reader.diagnostics += values.diagnostics + manifest.diagnostics
+    reader.collect(root)
+    return reader.model(values.files)
 
 
 def _load(file: Path, shown: str) -> SourceFile:
@@ -91,33 +109,250 @@ def _load(file: Path, shown: str) -> SourceFile:
     return load_json(file, shown) if file.name.endswith(".tf.json") else load(file, shown)
 
 
-class _Read(NamedTuple):
-    """What the blocks of one module gave, collected while they are read."""
+def _root_providers(local: str) -> str:
+    return local
 
-    resources: list[Resource]
-    providers: list[Provider]
-    outputs: list[Output]
-    calls: list[ModuleCall]
+
+class _Parsed(NamedTuple):
+    files: list[SourceFile]
+    found: Declarations
     diagnostics: list[Diagnostic]
 
 
-def _read_object(context: ModuleContext, block: Block, file: str, read: _Read) -> None:
-    ev = context.evaluator()
-    if block.type == "provider":
-        provider = provider_block(ev, block, file, context.module)
-        if provider is not None:
-            read.providers.append(provider)
-        return
-    if block.type in ("output", "module"):
-        reader = output_block if block.type == "output" else module_block
-        found = reader(ev, block, file, context.module)
-        if isinstance(found, Diagnostic):
-            read.diagnostics.append(found)
-        elif isinstance(found, Output):
-            read.outputs.append(found)
+class _Module(NamedTuple):
+    """One module instance being read: its context and where it sits in the tree."""
+
+    context: ModuleContext
+    #: the resolved directories of the calling modules and of this one (for cycles)
+    chain: tuple[Path, ...]
+    #: the call names from the root (``("a", "b")``: the manifest key ``a.b``)
+    keys: tuple[str, ...]
+    #: the provider configuration address a local provider name stands for
+    providers: Callable[[str], str]
+
+
+class _Call(NamedTuple):
+    """What expanding one module call gave."""
+
+    expanded: Expanded | Unknown
+    children: tuple[_Module, ...]
+    directory: str
+
+
+class _Reader:
+    """Reads one root module's tree of modules (mutable while it reads)."""
+
+    def __init__(self, manifest: Downloaded, within: Path) -> None:
+        self.manifest = manifest
+        self.within = within
+        self.parsed: dict[Path, _Parsed] = {}
+        self.calls: dict[tuple[int, str], _Call] = {}
+        self.instances = 0
+        self.resources: list[Resource] = []
+        self.providers: list[Provider] = []
+        self.outputs: list[Output] = []
+        self.module_calls: list[ModuleCall] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.contexts: list[tuple[ModuleContext, Declarations]] = []
+
+    def module(
+        self, directory: Path, address: str, values: Mapping[str, object],
+        chain: tuple[Path, ...], keys: tuple[str, ...], providers: Callable[[str], str],
+    ) -> _Module:
+        parsed = self._parse(directory)
+        context = ModuleContext(address, directory, parsed.found, values)
+        here = _Module(context, (*chain, directory.resolve()), keys, providers)
+        for block, file in parsed.found.objects:
+            if block.type == "module" and len(block.labels) == 1:
+                context.add_call(block.labels[0], partial(self._expand, here, block, file))
+        return here
+
+    def _parse(self, directory: Path) -> _Parsed:
+        key = directory.resolve()
+        if key not in self.parsed:
+            shown = display_path(directory)
+            files = [_load(f, display_child(shown, f.name)) for f in config_files(directory)]
+            problems = [d for f in files for d in f.diagnostics] + broken_links(directory, shown)
+            self.parsed[key] = _Parsed(files, declarations(files), problems)
+        return self.parsed[key]
+
+    def _expand(self, caller: _Module, block: Block, file: str) -> Expanded | Unknown:
+        name = block.labels[0]
+        key = (id(caller.context), name)
+        if key not in self.calls:
+            self.calls[key] = self._instances(caller, block, file)
+        return self.calls[key].expanded
+
+    def _instances(self, caller: _Module, block: Block, file: str) -> _Call:
+        name = block.labels[0]
+        ev = caller.context.evaluator()
+        body = block.body
+        source = body.attribute("source")
+        written = None if source is None else ev.value(source.expr)
+        where = locate(written, caller.context.directory, ".".join((*caller.keys, name)),
+                       caller.chain, self.manifest, self.within)
+        address = _qualified(caller.context.module, f"module.{name}")
+        ref = (Ref(f"module.{name}", (), caller.context.module),)
+        if where.directory is None:
+            return _Call(Unknown(f"module not read: {where.problem}", address, ref), (), "")
+        count, for_each = body.attribute("count"), body.attribute("for_each")
+        found = instances(ev, count, for_each)
+        if self.instances + len(found) > MAX_MODULE_INSTANCES:
+            problem = f"more than {MAX_MODULE_INSTANCES} module instances in one root module"
+            return _Call(Unknown(f"module not read: {problem}", address, ref), (), "")
+        self.instances += len(found)
+        mapped = _provider_map(body.attribute("providers"))
+        children = []
+        for instance in found:
+            inputs = _Inputs(ev.child(instance.names), body)
+            child_address = address + key_text(instance.key)
+            child_providers = partial(_child_provider, caller.providers, mapped,
+                                      self._declared_providers(where.directory), child_address)
+            children.append(self.module(where.directory, child_address, inputs, caller.chain,
+                                        (*caller.keys, name), child_providers))
+        keyed = count is not None or for_each is not None
+        unknown = _unknown_key(found) if keyed else None
+        outputs: dict[int | str | None, Outputs] = {
+            i.key: c.context for i, c in zip(found, children, strict=True)
+        }
+        return _Call(Expanded(keyed, outputs, unknown), tuple(children),
+                     display_path(where.directory))
+
+    def _declared_providers(self, directory: Path) -> frozenset[str]:
+        """The provider configurations a module declares itself (``aws``, ``aws.east``)."""
+        found = set()
+        for block, _ in self._parse(directory).found.objects:
+            if block.type == "provider" and len(block.labels) == 1:
+                alias = block.body.attribute("alias")
+                written = text(alias.expr).strip().strip('"') if alias is not None else ""
+                found.add(f"{block.labels[0]}.{written}" if written else block.labels[0])
+        return frozenset(found)
+
+    def collect(self, module: _Module) -> None:
+        """Every object of ``module`` and of the modules it calls, into the model."""
+        context = module.context
+        parsed = self._parse(context.directory)
+        self.contexts.append((context, parsed.found))
+        for block, file in parsed.found.objects:
+            try:
+                self._object(module, block, file)
+            except Exception as exc:  # never let one block stop the module
+                message = f"internal error reading {block.type} block: {exc!r}"
+                self.diagnostics.append(Diagnostic(PARSE_ERROR, file, block.line, message))
+
+    def _object(self, module: _Module, block: Block, file: str) -> None:
+        context = module.context
+        ev = context.evaluator()
+        if block.type == "provider":
+            provider = provider_block(ev, block, file, context.module)
+            if provider is not None:
+                self.providers.append(provider)
+        elif block.type == "output":
+            self._found(output_block(ev, block, file, context.module))
+        elif block.type == "module":
+            self._call(module, block, file, ev)
         else:
-            read.calls.append(found)
-        return
-    resources, problems = resource_blocks(ev, block, file, context.module)
-    read.resources.extend(resources)
-    read.diagnostics.extend(problems)
+            resources, problems = resource_blocks(ev, block, file, context.module,
+                                                  module.providers)
+            self.resources.extend(resources)
+            self.diagnostics.extend(problems)
+
+    def _call(self, module: _Module, block: Block, file: str, ev: Evaluator) -> None:
+        call = module_block(ev, block, file, module.context.module)
+        if isinstance(call, Diagnostic):
+            self.diagnostics.append(call)
+            return
+        module.context.module_call(call.name)
+        done = self.calls.get((id(module.context), call.name))
+        if done is None:  # asked while being expanded: a cycle through its own outputs
+            self.module_calls.append(call)
+            return
+        expanded = done.expanded
+        unread = expanded.reason.removeprefix("module not read: ") if isinstance(
+            expanded, Unknown) else ""
+        if unread and not call.remote:  # a remote source not downloaded is NHI901's
+            self.diagnostics.append(Diagnostic(PARSE_ERROR, file, block.line,
+                                               f"module {call.name} is not read: {unread}"))
+        instances = tuple(c.context.module for c in done.children)
+        self.module_calls.append(dataclasses.replace(
+            call, directory=done.directory, instances=instances, unread=unread))
+        for child in done.children:
+            self.collect(child)
+
+    def _found(self, found: Output | ModuleCall | Diagnostic) -> None:
+        if isinstance(found, Diagnostic):
+            self.diagnostics.append(found)
+        elif isinstance(found, Output):
+            self.outputs.append(found)
+
+    def model(self, tfvars: tuple[str, ...]) -> Model:
+        files = [f for p in self.parsed.values() for f in p.files]
+        diagnostics = [d for p in self.parsed.values() for d in p.diagnostics]
+        return Model(
+            resources=tuple(self.resources),
+            providers=tuple(self.providers),
+            outputs=tuple(self.outputs),
+            module_calls=tuple(self.module_calls),
+            variables=tuple(v for c, f in self.contexts for v in defaults(c, f)),
+            local_values=tuple(v for c, f in self.contexts for v in local_values(c, f)),
+            files=tuple(f.path for f in files) + tfvars,
+            comments=tuple(_unique(c for f in files for c in f.comments)),
+            diagnostics=tuple(dict.fromkeys(diagnostics + self.diagnostics)),
+        )
+
+
+class _Inputs(Mapping[str, object]):
+    """A module call's arguments as the child's variable values, evaluated when first read
+    in the caller's context (with the instance's ``each``/``count``)."""
+
+    def __init__(self, ev: Evaluator, body: Body) -> None:
+        self._ev = ev
+        self._arguments = {a.name: a for a in body.attributes if a.name not in _META}
+
+    def __getitem__(self, name: str) -> object:
+        return bounded_value(self._ev, self._arguments[name].expr)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._arguments)
+
+    def __len__(self) -> int:
+        return len(self._arguments)
+
+
+def _provider_map(attribute: Attribute | None) -> dict[str, str]:
+    """``providers = { aws = aws.east }``: the child's name to the caller's."""
+    if attribute is None:
+        return {}
+    return dict(_PROVIDER_PAIR.findall(text(attribute.expr)))
+
+
+def _child_provider(
+    caller: Callable[[str], str], mapped: Mapping[str, str], declared: frozenset[str],
+    address: str, local: str,
+) -> str:
+    """A provider name in a child module: its own block, the one passed to it, or the
+    caller's default configuration (which Terraform passes on implicitly)."""
+    if local in declared:
+        return f"{address}.{local}"
+    return caller(mapped.get(local, local))
+
+
+def _unknown_key(found: list[Instance]) -> Unknown | None:
+    """Why the instance keys of a counted call are not known (one instance, key unknown)."""
+    if len(found) != 1 or found[0].key is not None:
+        return None
+    for name, field in (("count", "index"), ("each", "key")):
+        scope = found[0].names.get(name)
+        value = scope.get(field) if isinstance(scope, dict) else None
+        if isinstance(value, Unknown):
+            return value
+    return None
+
+
+def _qualified(module: str, local: str) -> str:
+    return f"{module}.{local}" if module else local
+
+
+def _unique(comments: Iterator[Comment]) -> list[Comment]:
+    return list(dict.fromkeys(comments))
+

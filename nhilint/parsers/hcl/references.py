@@ -28,6 +28,7 @@ from nhilint.parsers.hcl.values import (
 
 if TYPE_CHECKING:
     from nhilint.parsers.hcl.evaluator import Evaluator
+    from nhilint.parsers.hcl.expanded import Outputs
 
 AFTER_APPLY = "known after apply"
 
@@ -206,8 +207,49 @@ def _data(ev: Evaluator, rest: Sequence[Node], nodes: Sequence[Node]) -> object:
 
 
 def _module(ev: Evaluator, rest: Sequence[Node], nodes: Sequence[Node]) -> object:
+    """``module.x.out``: the output of a call that was read, else an opaque Unknown."""
     name = _named(ev, rest, "module")
-    return _object_ref(ev, f"module.{name}", rest[1:], nodes, "module output is not known")
+    address = f"module.{name}"
+    steps = rest[1:]
+    called = ev.context.module_call(name)
+    if called is None:
+        return _object_ref(ev, address, steps, nodes, "module output is not known")
+    if isinstance(called, Unknown):
+        return _object_ref(ev, address, steps, nodes, called.reason)
+    if not called.keyed:
+        return _outputs(ev, called.instances[None], steps, nodes)
+    if steps and steps[0].type == "index":
+        key = _index_key(ev, steps[0])
+        if first_unknown(key) is not None:
+            return unknown_from(seq_text(nodes), [key])
+        if called.unknown is not None:
+            return _outputs(ev, called.instances[None], steps[1:], nodes)
+        instance = called.instances.get(key if isinstance(key, str) else to_int(key))
+        if instance is None:
+            raise EvalError(f"{address} has no instance {key!r}")
+        return _outputs(ev, instance, steps[1:], nodes)
+    if called.unknown is not None:
+        return _object_ref(ev, address, steps, nodes, called.unknown.reason)
+    whole: object = {k: i.outputs() for k, i in called.instances.items()}
+    if all(isinstance(k, int) for k in called.instances):
+        whole = [i.outputs() for _, i in sorted(called.instances.items(), key=_index_order)]
+    return traverse(ev, whole, steps, nodes)
+
+
+def _outputs(ev: Evaluator, instance: Outputs, steps: Sequence[Node], nodes: Sequence[Node],
+             ) -> object:
+    name = attr_name(steps[0]) if steps else None
+    if name is None:
+        return traverse(ev, instance.outputs(), steps, nodes)
+    try:
+        value = instance.output(name)
+    except KeyError:
+        raise EvalError(f"the module has no output {name!r}") from None
+    return traverse(ev, value, steps[1:], nodes)
+
+
+def _index_order(item: tuple[int | str | None, object]) -> int:
+    return item[0] if isinstance(item[0], int) else -1
 
 
 def _unavailable(ev: Evaluator, rest: Sequence[Node], nodes: Sequence[Node]) -> object:

@@ -113,3 +113,6 @@ class _TemplateScope:
 
     def file_exists(self, path: str) -> bool | None:
         return None
+
+    def module_call(self, name: str) -> None:
+        return None

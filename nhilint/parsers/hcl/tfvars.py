@@ -39,6 +39,9 @@ class _NoReferences:
     def file_exists(self, path: str) -> bool | None:
         return None
 
+    def module_call(self, name: str) -> None:
+        return None
+
 
 def tfvars_files(directory: Path) -> list[Path]:
     """The files Terraform loads automatically, in the order it loads them."""

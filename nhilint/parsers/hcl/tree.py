@@ -13,15 +13,11 @@ Role = Literal["root", "child"]
 
 
 def module_roles(calls: Mapping[Path, Sequence[ModuleCall]]) -> dict[Path, Role]:
-    """``child`` for each directory a scanned module calls with a local source (``./x``,
-    ``../x``, resolved from the caller's directory), ``root`` for the others."""
+    """``child`` for each scanned directory some scanned module calls (the directory read for
+    the call: a local source, resolved from its caller), ``root`` for the others."""
     known = {_key(d): d for d in calls}
-    called = {
-        _key(caller / call.source)
-        for caller, found in calls.items()
-        for call in found
-        if isinstance(call.source, str) and call.source.startswith(("./", "../"))
-    }
+    called = {_key(Path(call.directory)) for found in calls.values() for call in found
+              if call.directory}
     return {d: "child" if k in called else "root" for k, d in known.items()}
 
 

@@ -32,5 +32,5 @@ def units(paths: Sequence[Path]) -> list[Path]:
     return plan_files(paths)
 
 
-def parse(unit: Path) -> Model:
+def parse(unit: Path, tree: Path | None = None) -> Model:
     return read_plan(unit)
