@@ -11,12 +11,13 @@ import re
 from importlib import resources
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from nhilint.engine import Options, scan
 from nhilint.model import Cause, Ref, Unknown, because, cause_of
 from nhilint.registry import collect
-from nhilint.report import json_report, text
+from nhilint.report import json_report, sarif, text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -189,3 +190,14 @@ def test_a_variable_whose_value_does_not_fit_its_type_is_not_unset(tmp_path: Pat
         'variable "policy_json" {\n  type    = number\n  default = "not a number"\n}\n'
         + role(policy="var.policy_json"), encoding="utf-8")
     assert {c for _, c in nhi901(tmp_path)} == {Cause.NOT_EVALUATED}
+
+
+def test_sarif_results_carry_the_cause_as_a_property(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(CASES[Cause.DATA_SOURCE], encoding="utf-8")
+    report = json.loads(sarif.render(scan([tmp_path], Options())))
+    schema = json.loads((ROOT / "tests/assets/sarif-schema-2.1.0.json").read_text("utf-8"))
+    jsonschema.validate(report, schema)
+    [run] = report["runs"]
+    causes = {(r["ruleId"], r.get("properties", {}).get("cause")) for r in run["results"]}
+    assert ("NHI901", "data-source") in causes
+    assert all(cause is None for rule, cause in causes if rule != "NHI901")

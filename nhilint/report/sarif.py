@@ -113,6 +113,8 @@ def _result(finding: Finding, rule_index: int | None) -> Json:
     }
     if finding.evidence:
         found["relatedLocations"] = [_related(i, e) for i, e in enumerate(finding.evidence)]
+    if finding.cause is not None:
+        found["properties"] = {"cause": finding.cause.cause.value}
     return found
 
 
