@@ -84,7 +84,7 @@ def scan(paths: Sequence[Path], options: Options) -> ScanResult:
         analysed.append(unit.path)
         found += done.findings
         directives += (d for d in done.directives if d not in directives)
-        errors += (e for e in done.errors if keep(e.path))
+        errors += (e for e in done.errors if keep(e.path) and e not in errors)
         diagnostics += (d for d in done.diagnostics if keep(d.path))
     gated = _gate(found, directives, analysed, rules, options)
     return ScanResult(

@@ -27,3 +27,48 @@ def test_the_result_keeps_each_module_graph_and_role(
     (principal,) = graphs["live/modules/ci"].principals
     assert principal.address == "aws_iam_user.ci"
     assert {f.rule for f in result.findings} >= {"NHI001", "NHI011"}
+
+
+CHILD_USER = """resource "aws_iam_user" "ci" {  # nhilint: ignore[NHI002] -- owned by platform
+  name = "ci-bot"
+}
+resource "aws_iam_access_key" "ci" {
+  user = aws_iam_user.ci.name
+}
+resource "aws_iam_user_policy_attachment" "ci" {
+  user       = aws_iam_user.ci.name
+  policy_arn = "arn:aws:iam::aws:policy/IAMFullAccess"
+}
+"""
+
+
+def test_a_called_module_is_judged_per_instance_with_its_call_chain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "modules" / "ci").mkdir(parents=True)
+    (tmp_path / "modules" / "ci" / "main.tf").write_text(CHILD_USER)
+    (tmp_path / "modules" / "wrap").mkdir(parents=True)
+    (tmp_path / "modules" / "wrap" / "main.tf").write_text(
+        'module "user" {\n  source = "../ci"\n}\n')
+    (tmp_path / "main.tf").write_text(
+        'module "ci" {\n  source   = "./modules/wrap"\n  for_each = toset(["a"])\n}\n')
+    monkeypatch.chdir(tmp_path)
+    result = scan([Path(".")], Options())
+    static = [f for f in result.findings if f.rule == "NHI001"]
+    assert {f.resource for f in static} == {
+        "aws_iam_user.ci", "module.user.aws_iam_user.ci",
+        'module.ci["a"].module.user.aws_iam_user.ci',
+    }
+    nested = next(f for f in static if f.resource.startswith('module.ci["a"]'))
+    assert (nested.span.path, nested.span.line) == ("modules/ci/main.tf", 1)
+    chain = [(e.resource, e.span.path, e.span.line) for e in nested.evidence
+             if e.detail.startswith("module call")]
+    assert chain == [('module.ci["a"]', "main.tf", 1),
+                     ('module.ci["a"].module.user', "modules/wrap/main.tf", 1)]
+    # the inline suppression in the module file holds for every analysis of it, and is used
+    assert {s.finding.resource for s in result.suppressed} == {
+        "aws_iam_user.ci", "module.user.aws_iam_user.ci",
+        'module.ci["a"].module.user.aws_iam_user.ci',
+    }
+    assert [d for d in result.diagnostics if d.code == "NHI902"] == []
+    assert result.files == 3

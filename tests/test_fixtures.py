@@ -24,8 +24,8 @@ import datetime
 import os
 import re
 import sys
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TypeVar
 
 import pytest

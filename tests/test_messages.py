@@ -168,6 +168,25 @@ MESSAGES = {
         "requirement ${var.allowed_subjects} is not known before apply "
         "(cause: variable-unset var.allowed_subjects)",
     ),
+    ("NHI901", "module"): (
+        "fixtures/NHI901/registry_module_not_downloaded",
+        "fixtures/NHI901/registry_module_not_downloaded/main.tf", 24,
+        "module.break_glass is not read: git source "
+        "git::https://git.example.com/platform/iam-break-glass.git?ref=v1.4.0 is not downloaded "
+        "(run terraform init to read it); the principals, grants and secrets it may declare are "
+        "not judged",
+    ),
+    ("NHI901", "module-known"): (
+        "fixtures/NHI901/registry_module_not_downloaded",
+        "fixtures/NHI901/registry_module_not_downloaded/main.tf", 13,
+        "module.ci_user is not read: registry source "
+        "terraform-aws-modules/iam/aws//modules/iam-user is not downloaded (run terraform init "
+        "to read it); it creates aws_iam_access_key, aws_iam_user, aws_iam_user_login_profile, "
+        "aws_iam_user_policy, aws_iam_user_policy_attachment and aws_iam_user_ssh_key (as of "
+        "v6.5.0): its users, the SSH public keys, access keys and console login profiles it "
+        "issues and the policies it writes or attaches are not judged until the module is "
+        "downloaded (terraform init)",
+    ),
     ("NHI901", "credential-expiry"): (
         "fixtures/NHI901/unknown_key_lifetime", "fixtures/NHI901/unknown_key_lifetime/main.tf", 11,
         "cannot tell whether aws_iam_service_specific_credential.assistant of "

@@ -13,6 +13,7 @@ from typing import Protocol
 from nhilint.identity import aws
 from nhilint.identity.graph import Graph
 from nhilint.identity.secrets import SecretCatalog
+from nhilint.identity.unread import unread_modules
 from nhilint.model import Model
 from nhilint.settings import Settings
 
@@ -44,7 +45,8 @@ ADAPTERS: Mapping[str, Adapter] = {aws.PLATFORM: aws}
 
 def build_graph(model: Model, settings: Settings) -> Graph:
     """The NHI graph of one module's resources: every adapter's part, merged."""
-    return Graph.merge(adapter.build(model, settings) for adapter in ADAPTERS.values())
+    parts = [adapter.build(model, settings) for adapter in ADAPTERS.values()]
+    return Graph.merge([*parts, unread_modules(model)])
 
 
 def fix_hint(platform: str, key: str) -> str:

@@ -34,9 +34,9 @@ DATA_TYPES = ("aws_iam_policy_document",)
 #: any resource (its tags, its environment, its user data)
 RULE_RESOURCE_TYPES: Mapping[str, tuple[str, ...]] = {"NHI013": ("*",)}
 #: findings about these are no resource's (``provider.aws``, ``var.x``, ``local.x``,
-#: ``output.x``): checkov hands its resource checks none of them, so only ``nhilint check``
-#: reports them
-NOT_RESOURCES = ("provider", "var", "local", "output")
+#: ``output.x``, a module call not read ``module.x``): checkov hands its resource checks none
+#: of them, so only ``nhilint check`` reports them
+NOT_RESOURCES = ("provider", "var", "local", "output", "module")
 
 
 def resource_types(rule_id: str) -> tuple[str, ...]:
