@@ -174,7 +174,7 @@ MESSAGES = {
         "module.break_glass is not read: git source "
         "git::https://git.example.com/platform/iam-break-glass.git?ref=v1.4.0 is not downloaded "
         "(run terraform init to read it); the principals, grants and secrets it may declare are "
-        "not judged",
+        "not judged (cause: module-not-read)",
     ),
     ("NHI901", "module-known"): (
         "fixtures/NHI901/registry_module_not_downloaded",
@@ -185,7 +185,7 @@ MESSAGES = {
         "aws_iam_user_policy, aws_iam_user_policy_attachment and aws_iam_user_ssh_key (as of "
         "v6.5.0): its users, the SSH public keys, access keys and console login profiles it "
         "issues and the policies it writes or attaches are not judged until the module is "
-        "downloaded (terraform init)",
+        "downloaded (terraform init) (cause: module-not-read)",
     ),
     ("NHI901", "credential-expiry"): (
         "fixtures/NHI901/unknown_key_lifetime", "fixtures/NHI901/unknown_key_lifetime/main.tf", 11,

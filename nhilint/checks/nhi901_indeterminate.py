@@ -230,7 +230,7 @@ def _unread(ctx: RuleContext) -> Iterator[Hit]:
             template="module-known" if unread.lost else "module", key="module-unread",
             fix="run terraform init before the scan (nhilint reads the modules it downloads to "
                 ".terraform/modules), or scan the Terraform plan",
-            cause=Because(Cause.MODULE_NOT_READ, unread.source),
+            cause=Because(Cause.MODULE_NOT_READ),  # the message names the module and source
         )
 
 
