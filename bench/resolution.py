@@ -8,7 +8,7 @@ top-level attributes are known values, partly known (a structure with unknown pa
 common reasons for the unknown ones and their count by cause (the vocabulary of
 :class:`nhilint.model.Cause`, the one NHI901 reports); how many resource blocks gave no
 instance at all (``count``/``for_each`` evaluated to nothing); the module calls by kind of
-source (local, registry or git, unknown), none of which is expanded yet; and the NHI901
+source (local, registry or git, unknown) and how many of them were not read; and the NHI901
 findings by cause (the same vocabulary).  JSON on stdout, one object.
 """
 
@@ -78,6 +78,8 @@ def module_calls(models: list[Model]) -> dict[str, int]:
                 kinds["local"] += 1
             else:
                 kinds["registry or git"] += 1
+            if call.unread:
+                kinds["not read"] += 1
     return dict(kinds)
 
 
@@ -100,7 +102,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("root", type=Path)
     args = parser.parse_args()
-    models = [PARSERS[u.kind].parse(u.path) for u in discover([args.root]).units]
+    models = [PARSERS[u.kind].parse(u.path, u.tree) for u in discover([args.root]).units]
     blocks = sum(_blocks(m) for m in models)
     report = {
         "root": str(args.root),
@@ -108,7 +110,7 @@ def main() -> int:
         **attribute_counts(models),
         "resource_and_data_blocks": blocks,
         "blocks_without_instance_any_cause": no_instance_blocks(models, blocks),
-        "module_calls_not_expanded": module_calls(models),
+        "module_calls": module_calls(models),
         "nhi901_by_cause": nhi901_causes(args.root),
     }
     json.dump(report, sys.stdout, indent=1)
