@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -86,7 +87,7 @@ def scan(paths: Sequence[Path], options: Options) -> ScanResult:
         directives += (d for d in done.directives if d not in directives)
         errors += (e for e in done.errors if keep(e.path) and e not in errors)
         diagnostics += (d for d in done.diagnostics if keep(d.path))
-    gated = _gate(found, directives, analysed, rules, options)
+    gated = _gate(_once_per_location(found), directives, analysed, rules, options)
     return ScanResult(
         findings=tuple(sorted((f for f in gated.findings if keep(f.span.path)), key=_order)),
         diagnostics=tuple(diagnostics) + _unused(gated.unused, options, paths, keep),
@@ -232,7 +233,8 @@ def finding(rule: Rule, hit: Hit, settings: Settings | None = None) -> Finding:
     principal): no line, no file name, no wording, so it survives moves and rewording.
     """
     resources = dict.fromkeys([hit.resource, *(e.resource for e in hit.evidence), *hit.chain])
-    identity = "\0".join((rule.id, hit.resource, hit.key, hit.principal))
+    about = _last_step(hit.resource) if hit.per_location else hit.resource
+    identity = "\0".join((rule.id, about, hit.key, hit.principal))
     severity = hit.severity if hit.severity is not None else rule.severity
     return Finding(
         rule=rule.id,
@@ -249,7 +251,26 @@ def finding(rule: Rule, hit: Hit, settings: Settings | None = None) -> Finding:
         fix=hit.fix,
         conceal=hit.conceal,
         cause=hit.cause,
+        per_location=hit.per_location,
     )
+
+
+_LAST_STEP = re.compile(r'(?:^|\.)((?:module\.)?[\w-]+\.[\w-]+(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?)$')
+
+
+def _last_step(address: str) -> str:
+    """``module.a["x"].module.label`` -> ``module.label``: the object as written."""
+    match = _LAST_STEP.search(address)
+    return match.group(1) if match else address
+
+
+def _once_per_location(found: Sequence[Finding]) -> list[Finding]:
+    """Findings marked per location kept once for their place (the shortest address)."""
+    first: dict[tuple[str, str, int | None], Finding] = {}
+    for f in sorted((f for f in found if f.per_location), key=lambda f: len(f.resource)):
+        first.setdefault((f.fingerprint, f.span.path, f.span.line), f)
+    kept = set(map(id, first.values()))
+    return [f for f in found if not f.per_location or id(f) in kept]
 
 
 def _order(finding: Finding) -> tuple[str, int, str, str]:

@@ -77,6 +77,9 @@ class Hit(NamedTuple):
     fix: str = ""
     #: the reported line holds secret material: no report may quote it
     conceal: bool = False
+    #: one finding for the place it is written, however many module instances or scanned
+    #: directories reach that place (a module call that cannot be read)
+    per_location: bool = False
     cause: Because | None = None
 
 
@@ -209,6 +212,8 @@ class Finding:
     fix: str = ""
     #: the finding's line holds secret material: renderers never quote it
     conceal: bool = False
+    #: reported once for its place (:attr:`Hit.per_location`)
+    per_location: bool = False
     #: why the value the finding is about is not known (indeterminate findings), also the
     #: end of the message; ``None`` for the others
     cause: Because | None = None

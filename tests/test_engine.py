@@ -72,3 +72,19 @@ def test_a_called_module_is_judged_per_instance_with_its_call_chain(
     }
     assert [d for d in result.diagnostics if d.code == "NHI902"] == []
     assert result.files == 3
+
+
+def test_a_module_call_not_read_is_reported_once_for_its_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "child").mkdir()
+    (tmp_path / "child" / "main.tf").write_text(
+        'module "label" {\n  source  = "cloudposse/label/null"\n  version = "0.25.0"\n}\n')
+    (tmp_path / "main.tf").write_text(
+        'module "a" {\n  source = "./child"\n}\nmodule "b" {\n  source = "./child"\n}\n')
+    monkeypatch.chdir(tmp_path)
+    found = [(f.rule, f.resource, f.span.path, f.span.line)
+             for f in scan([Path(".")], Options()).findings]
+    # the root reaches it twice (module.a.module.label, module.b.module.label), the child
+    # directory once more: one finding, by its shortest address
+    assert found == [("NHI901", "module.label", "child/main.tf", 1)]

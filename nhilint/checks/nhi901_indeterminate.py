@@ -228,6 +228,7 @@ def _unread(ctx: RuleContext) -> Iterator[Hit]:
             {"module": unread.address, "why": unread.why, "lost": unread.lost},
             (Evidence(unread.address, unread.span, f"module source {unread.source}"),),
             template="module-known" if unread.lost else "module", key="module-unread",
+            per_location=True,
             fix="run terraform init before the scan (nhilint reads the modules it downloads to "
                 ".terraform/modules), or scan the Terraform plan",
             cause=Because(Cause.MODULE_NOT_READ),  # the message names the module and source

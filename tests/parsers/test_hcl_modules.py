@@ -261,3 +261,16 @@ module "m" {
 """})
     name = by_address(model)["module.m.t_user.this"].get("name")
     assert isinstance(name, Unknown)
+
+
+def test_a_module_call_declared_twice_is_read_once(tf: Tf) -> None:
+    tf.write({"main.tf": CHILD}, "child")
+    model = tf.model({
+        "a.tf": 'module "m" {\n  source = "./child"\n  name = "a"\n}\n',
+        "b.tf": 'module "m" {\n  source = "./other"\n  name = "b"\n}\n',
+    })
+    assert [r.get("name") for r in model.resources] == ["a"]
+    assert [(d.path, d.line, d.message) for d in model.diagnostics] == [
+        ("b.tf", 1, "module m is declared more than once (first in a.tf line 1): this one is "
+                    "not read"),
+    ]

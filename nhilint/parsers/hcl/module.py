@@ -147,6 +147,8 @@ class _Reader:
         self.within = within
         self.parsed: dict[Path, _Parsed] = {}
         self.calls: dict[tuple[int, str], _Call] = {}
+        #: the first block of each module call name in a module (Terraform allows one)
+        self.first: dict[tuple[int, str], tuple[Block, str]] = {}
         self.instances = 0
         self.resources: list[Resource] = []
         self.providers: list[Provider] = []
@@ -164,7 +166,10 @@ class _Reader:
         here = _Module(context, (*chain, directory.resolve()), keys, providers)
         for block, file in parsed.found.objects:
             if block.type == "module" and len(block.labels) == 1:
-                context.add_call(block.labels[0], partial(self._expand, here, block, file))
+                key = (id(context), block.labels[0])
+                if key not in self.first:
+                    self.first[key] = (block, file)
+                    context.add_call(block.labels[0], partial(self._expand, here, block, file))
         return here
 
     def _parse(self, directory: Path) -> _Parsed:
@@ -261,6 +266,12 @@ class _Reader:
         call = module_block(ev, block, file, module.context.module)
         if isinstance(call, Diagnostic):
             self.diagnostics.append(call)
+            return
+        first, where = self.first[(id(module.context), call.name)]
+        if first is not block:
+            message = (f"module {call.name} is declared more than once (first in {where} line "
+                       f"{first.line}): this one is not read")
+            self.diagnostics.append(Diagnostic(PARSE_ERROR, file, block.line, message))
             return
         module.context.module_call(call.name)
         done = self.calls.get((id(module.context), call.name))
