@@ -5,10 +5,11 @@
 Reports, for the identity resources (``aws_iam_*``, ``aws_ssoadmin_*``): how many of their
 top-level attributes are known values, partly known (a structure with unknown parts), linked
 (another resource's attribute, followed by the identity layer) or unknown, with the most
-common reasons for the unknown ones; how many resource blocks gave no
+common reasons for the unknown ones and their count by cause (the vocabulary of
+:class:`nhilint.model.Cause`, the one NHI901 reports); how many resource blocks gave no
 instance at all (``count``/``for_each`` evaluated to nothing); the module calls by kind of
-source (local, registry or git, unknown), none of which is expanded yet; and the NHI901
-findings by cause (their message template).  JSON on stdout, one object.
+source (local, registry or git, unknown) and how many of them were not read; and the NHI901
+findings by cause (the same vocabulary).  JSON on stdout, one object.
 """
 
 from __future__ import annotations
@@ -20,22 +21,16 @@ import sys
 from pathlib import Path
 
 from nhilint.engine import Options, scan
-from nhilint.model import Model, Unknown, is_known
+from nhilint.model import Cause, Model, Unknown, cause_of, is_known, ref_cause
 from nhilint.parsers.registry import PARSERS, discover
 
 IDENTITY_PREFIXES = ("aws_iam_", "aws_ssoadmin_")
-#: how NHI901 messages begin, by cause (the rule's templates)
-CAUSES = (
-    ("cannot tell whether", "automation unknown"),
-    ("cannot tell how far the trust", "trust unknown"),
-    ("owner of automation principal", "owner unknown"),
-    ("can alter identity until", "expiry unknown"),
-)
 
 
 def attribute_counts(models: list[Model]) -> dict[str, object]:
     known = partial = unknown = linked = 0
     reasons: collections.Counter[str] = collections.Counter()
+    causes: collections.Counter[str] = collections.Counter()
     for model in models:
         for resource in model.resources:
             if not resource.type.startswith(IDENTITY_PREFIXES):
@@ -46,6 +41,7 @@ def attribute_counts(models: list[Model]) -> dict[str, object]:
                 elif isinstance(value, Unknown):
                     unknown += 1
                     reasons[value.reason] += 1
+                    causes[cause_of(value).value] += 1
                 elif is_known(value):
                     known += 1
                 else:
@@ -58,6 +54,7 @@ def attribute_counts(models: list[Model]) -> dict[str, object]:
         "linked": linked,
         "unknown": unknown,
         "known_or_linked_share": round((known + linked) / total, 3) if total else None,
+        "unknown_by_cause": dict(causes.most_common()),
         "unknown_reasons": dict(reasons.most_common(8)),
     }
 
@@ -65,9 +62,8 @@ def attribute_counts(models: list[Model]) -> dict[str, object]:
 def _linked(value: Unknown) -> bool:
     """An attribute of another resource of the module (``aws_iam_user.ci.name``): unknown
     until apply, but the identity layer follows the reference to the resource."""
-    return bool(value.refs) and all(
-        not r.address.startswith(("var.", "local.", "module.", "data.", "each.", "count."))
-        for r in value.refs
+    return bool(value.refs) and cause_of(value) is Cause.COMPUTED_ATTRIBUTE and all(
+        ref_cause(r) is Cause.COMPUTED_ATTRIBUTE for r in value.refs
     )
 
 
@@ -82,6 +78,8 @@ def module_calls(models: list[Model]) -> dict[str, int]:
                 kinds["local"] += 1
             else:
                 kinds["registry or git"] += 1
+            if call.unread:
+                kinds["not read"] += 1
     return dict(kinds)
 
 
@@ -92,16 +90,11 @@ def no_instance_blocks(models: list[Model], blocks: int) -> int:
 
 
 def nhi901_causes(root: Path) -> dict[str, int]:
+    """The NHI901 findings by their cause (:class:`nhilint.model.Cause`)."""
     found: collections.Counter[str] = collections.Counter()
     for finding in scan([root], Options()).findings:
-        if finding.rule != "NHI901":
-            continue
-        cause = next((c for prefix, c in CAUSES if finding.message.startswith(prefix)), "")
-        if not cause:
-            words = finding.message.partition("not fully known: ")[2].split(" ")
-            what = words[:2] if words[0] == "the" else words[:1]
-            cause = "content not known: " + " ".join(what)
-        found[cause] += 1
+        if finding.rule == "NHI901":
+            found[finding.cause.cause.value if finding.cause else "none"] += 1
     return dict(found.most_common())
 
 
@@ -109,7 +102,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("root", type=Path)
     args = parser.parse_args()
-    models = [PARSERS[u.kind].parse(u.path) for u in discover([args.root]).units]
+    models = [PARSERS[u.kind].parse(u.path, u.tree) for u in discover([args.root]).units]
     blocks = sum(_blocks(m) for m in models)
     report = {
         "root": str(args.root),
@@ -117,7 +110,7 @@ def main() -> int:
         **attribute_counts(models),
         "resource_and_data_blocks": blocks,
         "blocks_without_instance_any_cause": no_instance_blocks(models, blocks),
-        "module_calls_not_expanded": module_calls(models),
+        "module_calls": module_calls(models),
         "nhi901_by_cause": nhi901_causes(args.root),
     }
     json.dump(report, sys.stdout, indent=1)

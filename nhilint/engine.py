@@ -27,7 +27,7 @@ from nhilint.parsers.hcl.tree import module_roles
 from nhilint.parsers.registry import PARSERS, SourceUnit, discover
 from nhilint.registry import RuleError, collect, select
 from nhilint.result import ScanResult
-from nhilint.rule import Evidence, Finding, Hit, Rule, RuleContext
+from nhilint.rule import Evidence, Finding, Hit, Rule, RuleContext, cause_note
 from nhilint.settings import Settings
 
 __all__ = ["Options", "RuleError", "collect_rules", "finding", "scan", "select_rules"]
@@ -225,13 +225,13 @@ def _conditional(found: Finding, conditions: Mapping[str, str]) -> Finding:
     """A finding about a possible instance says under which inputs it exists; one whose
     evidence holds possible instances says which and when."""
     condition = conditions.get(found.resource, "")
-    if condition:
-        return dataclasses.replace(found, message=f"{found.message} ({condition})",
-                                   condition=condition)
     others = [f"{r} exists {c}" for r in found.resources if (c := conditions.get(r))]
-    if not others:
+    said = condition or "; ".join(others)
+    if not said:
         return found
-    return dataclasses.replace(found, message=f"{found.message} ({'; '.join(others)})")
+    end = cause_note(found.cause) if found.cause is not None else ""
+    return dataclasses.replace(found, message=f"{found.body} ({said}){end}",
+                               condition=condition)
 
 
 def _with_chain(hit: Hit, chains: Mapping[str, tuple[Evidence, ...]]) -> Hit:
@@ -264,6 +264,7 @@ def finding(rule: Rule, hit: Hit, settings: Settings | None = None) -> Finding:
         principal=hit.principal,
         fix=hit.fix,
         conceal=hit.conceal,
+        cause=hit.cause,
         per_location=hit.per_location,
     )
 

@@ -9,6 +9,7 @@ before deploy.  Nested blocks (``statement { ... }``) are lists of dicts under t
 from __future__ import annotations
 
 import dataclasses
+import enum
 import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -49,6 +50,62 @@ class Ref(NamedTuple):
         return f"{self.module}.{self.address}" if self.module else self.address
 
 
+class Cause(enum.Enum):
+    """Why a value is not known before deploy: a fixed vocabulary, the same for every input.
+
+    The values are the words reports and benchmarks use (NHI901's ``cause``).
+    """
+
+    #: a called module that was not read (a registry or git source not downloaded, a source
+    #: outside the scanned tree, a cycle)
+    MODULE_NOT_READ = "module-not-read"
+    #: an output of a module the scanned code does not call
+    MODULE_OUTPUT = "module-output"
+    #: an attribute of a data source, read when the plan is made (or at apply)
+    DATA_SOURCE = "data-source"
+    #: a variable without a default and without a value in the scanned tfvars
+    VARIABLE_UNSET = "variable-unset"
+    #: an attribute of a resource that the provider computes at apply (an ARN, an id)
+    COMPUTED_ATTRIBUTE = "computed-attribute"
+    #: a ``count`` or ``for_each`` whose value is not known, so which instance is meant is not
+    INSTANCE_KEY = "instance-key"
+    #: a value Terraform itself knows only at apply: a plan's "known after apply"
+    #: (``after_unknown``), ``timestamp()``
+    AFTER_APPLY = "after-apply"
+    #: an expression nhilint does not evaluate (a function it does not implement, a template
+    #: file it does not read, a value of the wrong type, a value the input does not record)
+    NOT_EVALUATED = "not-evaluated"
+    #: a value that lives outside the scanned code (a principal or policy declared elsewhere)
+    EXTERNAL = "external"
+    #: nothing is unknown, but nothing in the scanned code decides the question either (a
+    #: declared user with neither a key nor a console login)
+    NO_EVIDENCE = "no-evidence"
+
+
+_MODULE_NOT_READ = "module not read: "
+
+#: how the reasons the parsers write begin and what they say, by the cause they tell (checked
+#: before the references: the reason is nearer the cause than the values it was computed from)
+_REASON_CAUSES = (
+    (_MODULE_NOT_READ, "", Cause.MODULE_NOT_READ),
+    ("count is not known", "", Cause.INSTANCE_KEY),
+    ("for_each is not known", "", Cause.INSTANCE_KEY),
+    ("function ", " is not evaluated", Cause.NOT_EVALUATED),
+    ("", " is known only at apply time", Cause.AFTER_APPLY),  # timestamp()
+    ("var.", " does not match its type", Cause.NOT_EVALUATED),  # it has a value
+)
+
+#: reference address prefixes, by the cause they tell
+_REF_CAUSES = (
+    ("var.", Cause.VARIABLE_UNSET),
+    ("data.", Cause.DATA_SOURCE),
+    ("module.", Cause.MODULE_OUTPUT),
+    ("each.", Cause.INSTANCE_KEY),
+    ("count.", Cause.INSTANCE_KEY),
+    ("local.", Cause.NOT_EVALUATED),  # a local value that refers to itself
+)
+
+
 @dataclasses.dataclass(frozen=True)
 class Unknown:
     """A value that cannot be known before deploy, and why.
@@ -65,6 +122,9 @@ class Unknown:
     #: for an encoded value (``jsonencode``), the structure as far as it is known, with
     #: ``Unknown`` inside; ``None`` otherwise.
     partial: object = dataclasses.field(default=None, hash=False)
+    #: the cause, when the reader that made the value knows it better than its references
+    #: tell (a plan's ``after_unknown``); ``None``: :func:`cause_of` derives it
+    cause: Cause | None = None
 
     @property
     def ref(self) -> Ref | None:
@@ -73,6 +133,55 @@ class Unknown:
 
     def __str__(self) -> str:
         return f"<unknown: {self.source or self.reason}>"
+
+
+def cause_of(value: Unknown) -> Cause:
+    """Why ``value`` is not known: the cause its reader stored, else the one its reason tells
+    (a module not read, an instance key, a function not evaluated), else the one its first
+    reference tells (a resource read at an unknown key is an instance key), else
+    :attr:`Cause.NOT_EVALUATED` (nothing it refers to explains it)."""
+    if value.cause is not None:
+        return value.cause
+    for prefix, words, cause in _REASON_CAUSES:
+        if value.reason.startswith(prefix) and words in value.reason:
+            return cause
+    if not value.refs:
+        return Cause.NOT_EVALUATED
+    first = value.refs[0]
+    cause = ref_cause(first)
+    if cause is Cause.COMPUTED_ATTRIBUTE and not first.attr and len(value.refs) > 1:
+        return Cause.INSTANCE_KEY  # aws_iam_role.r[each.key].name: the path ends at the key
+    return cause
+
+
+def ref_cause(ref: Ref) -> Cause:
+    """Why the object a reference names is not known before deploy."""
+    return next((c for prefix, c in _REF_CAUSES if ref.address.startswith(prefix)),
+                Cause.COMPUTED_ATTRIBUTE)
+
+
+class Because(NamedTuple):
+    """Why something a rule needed is not known: the cause, and what it is about (the
+    reference that decides it, ``data.aws_caller_identity.current.account_id``, or the reason)."""
+
+    cause: Cause
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.cause.value} {self.detail}" if self.detail else self.cause.value
+
+
+def because(value: Unknown) -> Because:
+    """The cause of ``value`` and what it is about."""
+    cause = cause_of(value)
+    if cause is Cause.MODULE_NOT_READ:
+        why = value.reason.removeprefix(_MODULE_NOT_READ)
+        return Because(cause, f"{value.refs[0].address}: {why}" if value.refs else why)
+    if value.refs and cause is not Cause.NOT_EVALUATED:
+        ref = value.refs[0]
+        written = ".".join([ref.address, *(str(step) for step in ref.attr)])
+        return Because(cause, f"{written} in {ref.module}" if ref.module else written)
+    return Because(cause, value.reason)
 
 
 def is_known(value: object) -> bool:

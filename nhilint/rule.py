@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from nhilint.identity import fix_hint
 from nhilint.identity.graph import Automation, Grant, Graph, Principal
-from nhilint.model import Model, Output, Resource, Span, Unknown
+from nhilint.model import Because, Model, Output, Resource, Span, Unknown
 from nhilint.settings import Settings
 from nhilint.severity import Severity as Severity
 
@@ -59,7 +59,9 @@ class Hit(NamedTuple):
 
     ``template`` picks one of the rule's messages; ``key`` tells apart several hits of one
     rule on one resource (it is part of the fingerprint); ``principal`` names the principal
-    the hit is about; ``fix`` is the platform's fix for this case.
+    the hit is about; ``fix`` is the platform's fix for this case; ``cause`` is why the value
+    the hit is about is not known (indeterminate findings), added to its message as
+    ``(cause: data-source data.aws_caller_identity.current.account_id)``.
     """
 
     resource: str
@@ -78,6 +80,7 @@ class Hit(NamedTuple):
     #: one finding for the place it is written, however many module instances or scanned
     #: directories reach that place (a module call that cannot be read)
     per_location: bool = False
+    cause: Because | None = None
 
 
 class Candidate(NamedTuple):
@@ -156,7 +159,8 @@ class Rule:
     def message(self, hit: Hit) -> str:
         """The hit's message: its template filled with its parameters, shown as text."""
         template = self.messages[hit.template]
-        return template.format_map({k: show(v) for k, v in hit.params.items()})
+        message = template.format_map({k: show(v) for k, v in hit.params.items()})
+        return message + cause_note(hit.cause) if hit.cause is not None else message
 
 
 def rule(
@@ -213,3 +217,18 @@ class Finding:
     #: the inputs under which the resources it is about exist, when they are possible
     #: instances (``when var.enable_user = true``); ``""`` when they exist as configured
     condition: str = ""
+    #: why the value the finding is about is not known (indeterminate findings), also the
+    #: end of the message; ``None`` for the others
+    cause: Because | None = None
+
+    @property
+    def body(self) -> str:
+        """The message without its cause (renderers that cut messages keep the cause)."""
+        if self.cause is None:
+            return self.message
+        return self.message.removesuffix(cause_note(self.cause))
+
+
+def cause_note(cause: Because) -> str:
+    """How a message ends with its cause: `` (cause: data-source data.x.y.id)``."""
+    return f" (cause: {cause})"

@@ -88,3 +88,25 @@ def test_a_module_call_not_read_is_reported_once_for_its_place(
     # the root reaches it twice (module.a.module.label, module.b.module.label), the child
     # directory once more: one finding, by its shortest address
     assert found == [("NHI901", "module.label", "child/main.tf", 1)]
+
+
+def test_a_possible_instance_says_when_it_exists_in_every_report(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from nhilint.cli import main
+
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    case = "fixtures/NHI001/possible_instance_feature_flag"
+    main(["check", case, "--format", "json"])
+    found = json.loads(capsys.readouterr().out)["findings"]
+    static = next(f for f in found if f["rule"] == "NHI001")
+    assert static["resource"] == "aws_iam_user.legacy_deploy[0]"
+    assert static["condition"] == "when var.enable_user = true"
+    assert static["message"].endswith("(when var.enable_user = true)")
+    main(["check", case, "--format", "sarif"])
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert {r["properties"]["condition"] for r in results if "properties" in r
+            and "condition" in r["properties"]} == {"when var.enable_user = true",
+                                                   "when var.extra_bots is set"}

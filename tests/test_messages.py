@@ -114,17 +114,18 @@ MESSAGES = {
         "cannot tell whether aws_iam_user.alice is an automation principal (nothing in the "
         "scanned code shows it is automation); it can alter identity (iam:CreateUser, "
         "iam:AddUserToGroup, iam:GetUser on arn:aws:iam::123456789012:user/people/*, "
-        "arn:aws:iam::123456789012:group/staff)",
+        "arn:aws:iam::123456789012:group/staff) (cause: no-evidence)",
     ),
     ("NHI901", "owner"): (
         "fixtures/NHI002/tags_unknown", "fixtures/NHI002/tags_unknown/main.tf", 5,
         "owner of automation principal aws_iam_role.pipeline is unknown: tags are computed: "
-        "${var.tags}",
+        "${var.tags} (cause: variable-unset var.tags)",
     ),
     ("NHI901", "policy"): (
         "fixtures/NHI901/unknown_policy", "fixtures/NHI901/unknown_policy/main.tf", 12,
         "automation principal aws_iam_role.worker holds aws_iam_role_policy.worker, which is "
-        "not fully known: the policy ${var.policy_json} is not known before apply",
+        "not fully known: the policy ${var.policy_json} is not known before apply "
+        "(cause: variable-unset var.policy_json)",
     ),
     ("NHI901", "policy-automation"): (
         "fixtures/NHI901/unknown_trust_and_policy",
@@ -133,12 +134,14 @@ MESSAGES = {
         "scanned code shows it is automation; its trust policy: the policy "
         "${var.trust_policy_json} is not known before apply), and it holds "
         "aws_iam_role_policy.this, which is not fully known: the policy "
-        "${var.permissions_json} is not known before apply",
+        "${var.permissions_json} is not known before apply "
+        "(cause: variable-unset var.permissions_json)",
     ),
     ("NHI901", "expiry"): (
         "fixtures/NHI901/expiry_unknown", "fixtures/NHI901/expiry_unknown/main.tf", 9,
         "automation principal aws_iam_role.migration can alter identity until "
-        "${var.migration_ends}, which is not known before apply",
+        "${var.migration_ends}, which is not known before apply "
+        "(cause: variable-unset var.migration_ends)",
     ),
     ("NHI013", "literal"): (
         "fixtures/NHI013/provider_keys", "fixtures/NHI013/provider_keys/main.tf", 11,
@@ -162,7 +165,8 @@ MESSAGES = {
         "fixtures/NHI901/unknown_trust_subject", "fixtures/NHI901/unknown_trust_subject/main.tf",
         9,
         "cannot tell how far the trust of aws_iam_role.deploy by GitHub Actions reaches: its sub "
-        "requirement ${var.allowed_subjects} is not known before apply",
+        "requirement ${var.allowed_subjects} is not known before apply "
+        "(cause: variable-unset var.allowed_subjects)",
     ),
     ("NHI901", "module"): (
         "fixtures/NHI901/registry_module_not_downloaded",
@@ -170,7 +174,7 @@ MESSAGES = {
         "module.break_glass is not read: git source "
         "git::https://git.example.com/platform/iam-break-glass.git?ref=v1.4.0 is not downloaded "
         "(run terraform init to read it); the principals, grants and secrets it may declare are "
-        "not judged",
+        "not judged (cause: module-not-read)",
     ),
     ("NHI901", "module-known"): (
         "fixtures/NHI901/registry_module_not_downloaded",
@@ -181,13 +185,13 @@ MESSAGES = {
         "aws_iam_user_policy, aws_iam_user_policy_attachment and aws_iam_user_ssh_key (as of "
         "v6.5.0): its users, the SSH public keys, access keys and console login profiles it "
         "issues and the policies it writes or attaches are not judged until the module is "
-        "downloaded (terraform init)",
+        "downloaded (terraform init) (cause: module-not-read)",
     ),
     ("NHI901", "credential-expiry"): (
         "fixtures/NHI901/unknown_key_lifetime", "fixtures/NHI901/unknown_key_lifetime/main.tf", 11,
         "cannot tell whether aws_iam_service_specific_credential.assistant of "
         "aws_iam_user.assistant is long-lived: its lifetime ${var.api_key_days} is not known "
-        "before apply",
+        "before apply (cause: variable-unset var.api_key_days)",
     ),
 }
 

@@ -13,7 +13,7 @@ from nhilint.checks._common import (
 )
 from nhilint.checks._trust import judge
 from nhilint.identity.graph import Automation, OwnerState, Pending, Principal
-from nhilint.model import Unknown
+from nhilint.model import Because, Cause, Unknown, because
 from nhilint.rule import Evidence, Hit, RuleContext, Severity, rule, show
 
 
@@ -48,6 +48,30 @@ def indeterminate(ctx: RuleContext) -> Iterator[Hit]:
     (NHI010), when a credential expires when its lifetime is computed (NHI012), and which
     called modules were not read at all (a registry or git source that `terraform init` has
     not downloaded: for the most used modules the finding says what they declare).
+
+    Each message ends with the cause, in a fixed vocabulary (the JSON report's `cause`), and
+    what it is about: `(cause: data-source data.aws_caller_identity.current.account_id)`.
+
+    ## Causes
+    - `module-not-read`: the value comes from a called module that was not read (a registry
+      or git source `terraform init` has not downloaded, a source outside the scanned tree)
+    - `module-output`: an output of a module the scanned code does not call (a file shared
+      by many modules that reads `module.this`)
+    - `data-source`: an attribute of a data source, read when the plan is made
+    - `variable-unset`: a variable without a default and without a value in the tfvars
+    - `computed-attribute`: an attribute the provider computes at apply (an ARN, an id)
+    - `instance-key`: a `count` or `for_each` that is not known, so which instance is meant
+      is not known either
+    - `after-apply`: a value Terraform knows only at apply (a plan's "known after apply",
+      `timestamp()`)
+    - `not-evaluated`: an expression nhilint does not evaluate (a function it does not
+      implement, a file it cannot read, a value the plan does not record)
+    - `external`: a principal or policy declared outside the scanned code
+    - `no-evidence`: nothing is unknown, but nothing in the scanned code tells whether the
+      principal is automation (a user with neither a key nor a console login)
+
+    When a value is computed from several others, the reason the reader gave decides (a
+    module not read, an instance key, a function not evaluated), else the first reference.
 
     ## Why is this bad?
     An unknown is not a pass. nhilint never guesses; it tells you where to look, so a
@@ -97,6 +121,7 @@ def _automation_unknown(ctx: RuleContext) -> Iterator[Hit]:
             {"principal": label(p), "why": reasons(p.why), "grants": describe_grants(found.grants)},
             grant_evidence(found.grants), template="automation", key="automation-unknown",
             principal=label(p), fix=ctx.fix(p.platform, f"automation-unknown-{where}"),
+            cause=_principal_cause(p),
         )
 
 
@@ -110,6 +135,8 @@ def _owner_unknown(ctx: RuleContext) -> Iterator[Hit]:
                 grant_evidence(found.grants), template="owner", key="owner-unknown",
                 principal=label(found.principal),
                 fix=ctx.fix(found.principal.platform, "owner-unknown"),
+                cause=(because(owner.value) if isinstance(owner.value, Unknown)
+                       else _principal_cause(found.principal)),
             )
 
 
@@ -126,6 +153,7 @@ def _expiry_unknown(ctx: RuleContext) -> Iterator[Hit]:
                 grant_evidence(until), template="expiry", key="expiry-unknown",
                 principal=label(found.principal),
                 fix=ctx.fix(found.principal.platform, "expiry-unknown"),
+                cause=next(because(u) for u in what if isinstance(u, Unknown)),
             )
 
 
@@ -140,6 +168,7 @@ def _pending(ctx: RuleContext, principal: Principal) -> Iterator[Hit]:
             template="policy-automation" if automation else "policy",
             key=f"policy-unknown:{item.provenance.holder}:{item.source}",
             principal=label(principal), fix=ctx.fix(principal.platform, "policy-unknown"),
+            cause=item.undecided.because,
         )
 
 
@@ -165,7 +194,7 @@ def _trust_unknown(ctx: RuleContext) -> Iterator[Hit]:
                 {"principal": label(principal), "issuer": issuer, "what": what},
                 trust_evidence(principal, found.trust), template="trust",
                 key=f"trust-unknown:{found.key}", principal=label(principal),
-                fix=ctx.fix(principal.platform, "trust-unknown"),
+                fix=ctx.fix(principal.platform, "trust-unknown"), cause=because(found.unknown),
             )
 
 
@@ -187,6 +216,7 @@ def _credential_expiry_unknown(ctx: RuleContext) -> Iterator[Hit]:
             (Evidence(credential.address, credential.span, f"{credential.label} lifetime"),),
             template="credential-expiry", key="credential-expiry-unknown", principal=who,
             fix=ctx.fix(credential.principal.platform, "credential-expiry-unknown"),
+            cause=because(credential.expiry),
         )
 
 
@@ -201,4 +231,18 @@ def _unread(ctx: RuleContext) -> Iterator[Hit]:
             per_location=True,
             fix="run terraform init before the scan (nhilint reads the modules it downloads to "
                 ".terraform/modules), or scan the Terraform plan",
+            cause=Because(Cause.MODULE_NOT_READ),  # the message names the module and source
         )
+
+
+def _principal_cause(principal: Principal) -> Because:
+    """Why the principal's automation (or owner) is not known: its first unknown value (its
+    reference, its name, a reason's value), else the principal is external, else nothing in
+    the scanned code decides it."""
+    values = (principal.id.ref, principal.name, *(r.value for r in principal.why))
+    unknown = next((v for v in values if isinstance(v, Unknown)), None)
+    if unknown is not None:
+        return because(unknown)
+    if principal.declaration is None:
+        return Because(Cause.EXTERNAL)
+    return Because(Cause.NO_EVIDENCE)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from typing import Literal, NamedTuple, TypeVar
 
-from nhilint.model import Span, Unknown
+from nhilint.model import Because, Cause, Span, Unknown, because
 
 #: a text value as the configuration gives it: known, or not known before deploy
 Text = str | Unknown
@@ -113,12 +113,22 @@ class Undecided(NamedTuple):
     """A part of a fact that is not known and could change a verdict.
 
     ``what`` names the part (``"the policy"``, ``"Effect"``), ``value`` is the unknown value
-    when there is one, ``reason`` says why it is not known.
+    when there is one, ``reason`` says why it is not known; ``cause`` is the cause when there
+    is no unknown value to derive it from (a policy declared elsewhere is
+    :attr:`~nhilint.model.Cause.EXTERNAL`; ``None``: not evaluated).
     """
 
     what: str
     value: Unknown | None
     reason: str
+    cause: Cause | None = None
+
+    @property
+    def because(self) -> Because:
+        """Why the part is not known: its unknown value's cause, or the stored one."""
+        if self.value is not None:
+            return because(self.value)
+        return Because(self.cause or Cause.NOT_EVALUATED)  # the message says what and why
 
 
 class Provenance(NamedTuple):

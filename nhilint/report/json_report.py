@@ -66,6 +66,8 @@ def _finding(finding: Finding, rule: Rule | None) -> dict[str, Any]:
         "fingerprint": finding.fingerprint,
         "references": list(finding.references),
         **({"fix": fix} if fix else {}),
+        **({"cause": finding.cause.cause.value} if finding.cause is not None else {}),
+        **({"condition": finding.condition} if finding.condition else {}),
     }
 
 

@@ -113,6 +113,11 @@ def _result(finding: Finding, rule_index: int | None) -> Json:
     }
     if finding.evidence:
         found["relatedLocations"] = [_related(i, e) for i, e in enumerate(finding.evidence)]
+    properties = {"cause": finding.cause.cause.value} if finding.cause is not None else {}
+    if finding.condition:
+        properties["condition"] = finding.condition
+    if properties:
+        found["properties"] = properties
     return found
 
 

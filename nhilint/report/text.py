@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from nhilint.report.fixes import fix_for, fix_hint
 from nhilint.result import ScanResult
-from nhilint.rule import Evidence, Finding
+from nhilint.rule import Evidence, Finding, cause_note
 
 __all__ = [
     "LONGEST", "Group", "concealed", "fix_hint", "groups", "one_line", "read_line", "render",
@@ -140,7 +140,10 @@ def _group(
 def _finding(finding: Finding) -> str:
     line = f"{finding.span.line}: " if finding.span.line is not None else ""
     head = f"{line}{finding.severity.label} {finding.rule} {finding.name}"
-    return f"{head}: {one_line(finding.message)}"
+    if finding.cause is None:
+        return f"{head}: {one_line(finding.message)}"
+    note = " " + one_line(cause_note(finding.cause), LONGEST // 2)
+    return f"{head}: {one_line(finding.body, LONGEST - len(note))}{note}"
 
 
 def _where(path: str, line: int | None) -> str:

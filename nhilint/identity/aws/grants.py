@@ -13,7 +13,7 @@ from nhilint.identity.aws.managed import dataset_commit, is_aws_managed_arn, man
 from nhilint.identity.aws.statement import Statement, accesses, normalise, taken_back
 from nhilint.identity.graph import Attachment, Policy, PrincipalId, Provenance, Undecided
 from nhilint.identity.values import as_list
-from nhilint.model import AttrPath, Resource, Span, Unknown
+from nhilint.model import AttrPath, Cause, Resource, Span, Unknown
 
 INLINE = {"aws_iam_user_policy": USER, "aws_iam_role_policy": ROLE, "aws_iam_group_policy": GROUP}
 ATTACH = {
@@ -215,4 +215,4 @@ def _policy_for_arn(ctx: Context, arn: str, span: Span, written_in: str) -> Read
         else "is a customer managed policy not declared in the scanned code"
     )
     return Read("", arn, name, (), span, defined=False,
-                undecided=(Undecided("the policy", None, reason),))
+                undecided=(Undecided("the policy", None, reason, Cause.EXTERNAL),))

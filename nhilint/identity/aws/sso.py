@@ -40,7 +40,7 @@ from nhilint.identity.graph import (
     Undecided,
 )
 from nhilint.identity.values import as_list
-from nhilint.model import AttrPath, Resource, Unknown
+from nhilint.model import AttrPath, Cause, Resource, Unknown
 
 INLINE = "aws_ssoadmin_permission_set_inline_policy"
 MANAGED = "aws_ssoadmin_managed_policy_attachment"
@@ -130,7 +130,8 @@ def _not_declared(name: object, where: object, holder: Resource, path: AttrPath)
         shown = f"{where}{name}"
         reason = "is a customer managed policy not declared in the scanned code"
         return Read("", shown, name, (), span, defined=False,
-                    undecided=(Undecided(f"customer managed policy {shown}", None, reason),))
+                    undecided=(Undecided(f"customer managed policy {shown}", None, reason,
+                                         Cause.EXTERNAL),))
     unknown = next((v for v in (name, where) if isinstance(v, Unknown)), None)
     return Read("", "a customer managed policy", "", (), span, defined=False, undecided=(
         Undecided("the customer managed policy name", unknown, "is not known before apply"),

@@ -25,7 +25,7 @@ from nhilint.identity.aws.arn import template_shape
 from nhilint.identity.aws.context import Context
 from nhilint.identity.graph import Claim, Party, Text
 from nhilint.identity.values import as_list
-from nhilint.model import Resource, Unknown
+from nhilint.model import Cause, Resource, Unknown
 
 #: condition operators that require a claim, and whether their values are patterns
 _REQUIRING = {"stringequals": False, "stringequalsignorecase": False, "stringlike": True}
@@ -142,7 +142,7 @@ def provider_audiences(ctx: Context, value: object) -> Claim | None:
         return None
     target = ctx.index.referenced(value, "aws_iam_openid_connect_provider")
     if target is None or target.mode != "managed":
-        return Claim("aud", (Unknown(NOT_DECLARED),))
+        return Claim("aud", (Unknown(NOT_DECLARED, cause=Cause.EXTERNAL),))
     clients = target.get("client_id_list")
     if isinstance(clients, list):
         return Claim("aud", tuple(_texts(clients)))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
-from nhilint.model import AttrPath, Diagnostic, Mode, Ref, Resource, Span, Unknown
+from nhilint.model import AttrPath, Cause, Diagnostic, Mode, Ref, Resource, Span, Unknown
 from nhilint.parsers.plan.expressions import Config, module_path, refs_at
 
 AFTER_APPLY = "known after apply"
@@ -102,7 +102,7 @@ Refs = Callable[[AttrPath], tuple[Ref, ...]]
 def merge(after: object, unknown: object, refs: Refs, path: AttrPath = ()) -> object:
     """``after`` with every ``true`` leaf of ``unknown`` (the same shape) made Unknown."""
     if unknown is True:
-        return Unknown(AFTER_APPLY, refs=refs(path))
+        return Unknown(AFTER_APPLY, refs=refs(path), cause=Cause.AFTER_APPLY)
     if isinstance(unknown, dict):
         known = dict(after) if isinstance(after, dict) else {}
         for name, inner in unknown.items():
@@ -115,7 +115,7 @@ def merge(after: object, unknown: object, refs: Refs, path: AttrPath = ()) -> ob
             for i, value in enumerate(after)
         ]
     if isinstance(unknown, list) and after is None and _any_true(unknown):
-        return Unknown(AFTER_APPLY, refs=refs(path))
+        return Unknown(AFTER_APPLY, refs=refs(path), cause=Cause.AFTER_APPLY)
     return after
 
 

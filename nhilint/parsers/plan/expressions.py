@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
-from nhilint.model import AttrPath, Ref, Unknown
+from nhilint.model import AttrPath, Cause, Ref, Unknown
 from nhilint.parsers.plan.refs import references
 
 #: the reason of a configuration value that the plan does not record
@@ -117,18 +117,18 @@ def value_of(expression: object, module: str) -> object:
     if isinstance(expression, list):
         return [_block(b, module) for b in expression]
     if not isinstance(expression, dict):
-        return Unknown(NOT_RECORDED)
+        return Unknown(NOT_RECORDED, cause=Cause.NOT_EVALUATED)
     if "constant_value" in expression:
         return expression["constant_value"]
     if "references" in expression:
         refs = references(_list_of(expression["references"]), module)
-        return Unknown(NOT_CONSTANT, refs=refs)
-    return Unknown(NOT_RECORDED)
+        return Unknown(NOT_CONSTANT, refs=refs, cause=Cause.NOT_EVALUATED)
+    return Unknown(NOT_RECORDED, cause=Cause.NOT_EVALUATED)
 
 
 def _block(block: object, module: str) -> object:
     if not isinstance(block, dict):
-        return Unknown(NOT_RECORDED)
+        return Unknown(NOT_RECORDED, cause=Cause.NOT_EVALUATED)
     return {k: value_of(v, module) for k, v in block.items()}
 
 
