@@ -6,10 +6,12 @@ Reports, for the identity resources (``aws_iam_*``, ``aws_ssoadmin_*``): how man
 top-level attributes are known values, partly known (a structure with unknown parts), linked
 (another resource's attribute, followed by the identity layer) or unknown, with the most
 common reasons for the unknown ones and their count by cause (the vocabulary of
-:class:`nhilint.model.Cause`, the one NHI901 reports); how many resource blocks gave no
-instance at all (``count``/``for_each`` evaluated to nothing); the module calls by kind of
-source (local, registry or git, unknown) and how many of them were not read; and the NHI901
-findings by cause (the same vocabulary).  JSON on stdout, one object.
+:class:`nhilint.model.Cause`, the one NHI901 reports), over every analysed instance (a module
+called twice and scanned on its own counts three times); how many resource blocks gave no
+instance in any analysis (``count``/``for_each`` evaluated to nothing), and how many possible
+instances (switched off only by a defaulted input) were found; the module calls as written
+by kind of source (local, registry or git, unknown) and how many of them were not read; and
+the NHI901 findings by cause (the same vocabulary).  JSON on stdout, one object.
 """
 
 from __future__ import annotations
@@ -68,25 +70,36 @@ def _linked(value: Unknown) -> bool:
 
 
 def module_calls(models: list[Model]) -> dict[str, int]:
+    """The module calls as written (one per block, however many times it is expanded), by
+    kind of source, and how many of them no analysis could read."""
     kinds: collections.Counter[str] = collections.Counter()
+    calls: dict[tuple[str, int | None], bool] = {}
     for model in models:
         for call in model.module_calls:
-            source = call.source
-            if not isinstance(source, str):
-                kinds["unknown source"] += 1
-            elif source.startswith(("./", "../")):
-                kinds["local"] += 1
-            else:
-                kinds["registry or git"] += 1
-            if call.unread:
-                kinds["not read"] += 1
+            where = (call.span.path, call.span.line)
+            if where not in calls:
+                source = call.source
+                kinds["unknown source" if not isinstance(source, str)
+                      else "local" if source.startswith(("./", "../"))
+                      else "registry or git"] += 1
+            calls[where] = calls.get(where, False) or not call.unread
+    kinds["not read"] = sum(1 for read in calls.values() if not read)
     return dict(kinds)
 
 
-def no_instance_blocks(models: list[Model], blocks: int) -> int:
-    """Resource and data blocks that gave no instance (their count or for_each is empty)."""
-    addresses = {r.address.split("[", 1)[0] for m in models for r in m.resources}
-    return blocks - len(addresses)
+def instances(models: list[Model], blocks: set[tuple[str, int]]) -> dict[str, int]:
+    """Resource and data blocks that gave no instance in any analysis, and the possible
+    instances (switched off only by a defaulted input) found."""
+    spans = {(r.span.path, r.span.line or 0) for m in models for r in m.resources}
+    possible = [r for m in models for r in m.resources if r.condition]
+    written = {(r.span.path, r.span.line) for r in possible}
+    iam = {(r.span.path, r.span.line) for r in possible if r.type.startswith(IDENTITY_PREFIXES)}
+    return {
+        "blocks_without_instance": len(blocks - spans),
+        "possible_instances": len(possible),
+        "blocks_with_possible_instances": len(written),
+        "identity_blocks_with_possible_instances": len(iam),
+    }
 
 
 def nhi901_causes(root: Path) -> dict[str, int]:
@@ -103,13 +116,13 @@ def main() -> int:
     parser.add_argument("root", type=Path)
     args = parser.parse_args()
     models = [PARSERS[u.kind].parse(u.path, u.tree) for u in discover([args.root]).units]
-    blocks = sum(_blocks(m) for m in models)
+    blocks = _blocks(models)
     report = {
         "root": str(args.root),
         "modules": len(models),
         **attribute_counts(models),
-        "resource_and_data_blocks": blocks,
-        "blocks_without_instance_any_cause": no_instance_blocks(models, blocks),
+        "resource_and_data_blocks": len(blocks),
+        **instances(models, blocks),
         "module_calls": module_calls(models),
         "nhi901_by_cause": nhi901_causes(args.root),
     }
@@ -118,19 +131,20 @@ def main() -> int:
     return 0
 
 
-def _blocks(model: Model) -> int:
-    """The resource and data blocks of a module (every file is read again, by text: the model
-    holds instances, not blocks)."""
-    count = 0
-    for file in model.files:
+def _blocks(models: list[Model]) -> set[tuple[str, int]]:
+    """The resource and data blocks of every file read, by (file, line) (every file is read
+    again, by text: the models hold instances, not blocks)."""
+    found: set[tuple[str, int]] = set()
+    for file in dict.fromkeys(f for m in models for f in m.files):
         path = Path(file)
         if path.suffix != ".tf" or not path.is_file():
             continue
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        for number, line in enumerate(lines, 1):
             stripped = line.lstrip()
             if stripped.startswith(('resource "', 'data "')) and stripped.rstrip().endswith("{"):
-                count += 1
-    return count
+                found.add((file, number))
+    return found
 
 
 if __name__ == "__main__":
