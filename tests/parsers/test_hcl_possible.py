@@ -78,3 +78,24 @@ resource "t_x" "inverse" {
 }
 """})
     assert found == {"t_x.key[0]": "when var.create_key = true"}
+
+
+def test_a_module_call_switched_off_by_a_default_is_a_possible_instance(tf: Tf) -> None:
+    tf.write({"main.tf": GATED.replace("variable \"enabled\"", "variable \"unused\"")
+              .replace("var.enabled ? 1 : 0", "1").replace("v     = var.enabled", "v = 1")},
+             "child")
+    found = conditions(tf, {"main.tf": """
+variable "with_child" {
+  type    = bool
+  default = false
+}
+module "child" {
+  source = "./child"
+  count  = var.with_child ? 1 : 0
+  names  = ["a"]
+}
+"""})
+    assert found == {
+        "module.child[0].t_x.flag[0]": "when var.with_child = true",
+        'module.child[0].t_x.each["a"]': "when var.with_child = true",
+    }

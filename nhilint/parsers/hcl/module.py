@@ -129,6 +129,8 @@ class _Module(NamedTuple):
     keys: tuple[str, ...]
     #: the provider configuration address a local provider name stands for
     providers: Callable[[str], str]
+    #: for a possible module instance, the inputs under which it exists (``when ...``)
+    condition: str = ""
 
 
 class _Call(NamedTuple):
@@ -160,10 +162,11 @@ class _Reader:
     def module(
         self, directory: Path, address: str, values: Mapping[str, object],
         chain: tuple[Path, ...], keys: tuple[str, ...], providers: Callable[[str], str],
+        condition: str = "",
     ) -> _Module:
         parsed = self._parse(directory)
         context = ModuleContext(address, directory, parsed.found, values)
-        here = _Module(context, (*chain, directory.resolve()), keys, providers)
+        here = _Module(context, (*chain, directory.resolve()), keys, providers, condition)
         for block, file in parsed.found.objects:
             if block.type == "module" and len(block.labels) == 1:
                 key = (id(context), block.labels[0])
@@ -202,6 +205,14 @@ class _Reader:
             return _Call(Unknown(f"module not read: {where.problem}", address, ref), (), "")
         count, for_each = body.attribute("count"), body.attribute("for_each")
         found = instances(ev, count, for_each)
+        condition = caller.condition
+        if not found:  # a possible instance, when only a defaulted input switches it off
+            for world, when in _worlds(caller.context, body):
+                ev = world.evaluator()
+                found = instances(ev, count, for_each)
+                if found:
+                    condition = _both(caller.condition, when)
+                    break
         if self.instances + len(found) > MAX_MODULE_INSTANCES:
             problem = f"more than {MAX_MODULE_INSTANCES} module instances in one root module"
             return _Call(Unknown(f"module not read: {problem}", address, ref), (), "")
@@ -214,7 +225,7 @@ class _Reader:
             child_providers = partial(_child_provider, caller.providers, mapped,
                                       self._declared_providers(where.directory), child_address)
             children.append(self.module(where.directory, child_address, inputs, caller.chain,
-                                        (*caller.keys, name), child_providers))
+                                        (*caller.keys, name), child_providers, condition))
         keyed = count is not None or for_each is not None
         unknown = _unknown_key(found) if keyed else None
         outputs: dict[int | str | None, Outputs] = {
@@ -261,42 +272,22 @@ class _Reader:
                                                   module.providers)
             if not resources and not problems:
                 resources = self._possible(module, block, file)
+            elif module.condition:
+                resources = [dataclasses.replace(r, condition=_both(module.condition, ""))
+                             for r in resources]
             self.resources.extend(resources)
             self.diagnostics.extend(problems)
 
     def _possible(self, module: _Module, block: Block, file: str) -> list[Resource]:
-        """The instances of a block whose ``count``/``for_each`` is empty only because inputs
-        nobody set are at their default: read with the flags among them that default to false
-        turned on (``when var.enable_user = true``), else with the inputs that are not flags
-        unknown (``when var.users is set``).  A block switched off by a literal or by an input
-        that was set gives none."""
-        meta = block.body.attribute("count") or block.body.attribute("for_each")
-        context = module.context
-        inputs = context.defaulted_inputs(meta.expr.text or b"") if meta is not None else []
-        if not inputs:
-            return []
-        defaults = {n: context.variable(n) for n in inputs}
-        flags = {n: True for n, v in defaults.items() if v is False}
-        if flags:
-            found = self._read_with(module, block, file, flags)
+        """The possible instances of a block whose ``count``/``for_each`` is empty only because
+        inputs nobody set are at their default (see :func:`_worlds`)."""
+        for context, condition in _worlds(module.context, block.body):
+            found, _ = resource_blocks(context.evaluator(), block, file, module.context.module,
+                                       module.providers)
             if found:
-                said = " and ".join(f"var.{n} = true" for n in flags)
-                return [dataclasses.replace(r, condition=f"when {said}") for r in found]
-        others = [n for n, v in defaults.items() if not isinstance(v, bool)]
-        if not others:
-            return []
-        unset = {n: Unknown(f"var.{n} is set by whoever applies it", f"var.{n}",
-                            (Ref(f"var.{n}", (), context.module),)) for n in others}
-        found = self._read_with(module, block, file, unset)
-        said = " and ".join(f"var.{n}" for n in others)
-        verb = "is" if len(others) == 1 else "are"
-        return [dataclasses.replace(r, condition=f"when {said} {verb} set") for r in found]
-
-    def _read_with(self, module: _Module, block: Block, file: str,
-                   values: Mapping[str, object]) -> list[Resource]:
-        ev = module.context.with_values(values).evaluator()
-        resources, _ = resource_blocks(ev, block, file, module.context.module, module.providers)
-        return resources
+                return [dataclasses.replace(r, condition=_both(module.condition, condition))
+                        for r in found]
+        return []
 
     def _call(self, module: _Module, block: Block, file: str, ev: Evaluator) -> None:
         call = module_block(ev, block, file, module.context.module)
@@ -364,6 +355,35 @@ class _Inputs(Mapping[str, object]):
 
     def __len__(self) -> int:
         return len(self._arguments)
+
+
+def _worlds(context: ModuleContext, body: Body) -> Iterator[tuple[ModuleContext, str]]:
+    """The module as it would be if the inputs a ``count``/``for_each`` uses that nobody set
+    (they are at their default) were set: first with the flags among them that default to
+    false turned on (``when var.enable_user = true``), then with the inputs that are not flags
+    unknown (``when var.users is set``).  Inputs set by tfvars or by the caller, and literals,
+    are final: they give no world."""
+    meta = body.attribute("count") or body.attribute("for_each")
+    inputs = context.defaulted_inputs(meta.expr.text or b"") if meta is not None else []
+    defaults = {n: context.variable(n) for n in inputs}
+    flags = {n: True for n, v in defaults.items() if v is False}
+    if flags:
+        said = " and ".join(f"var.{n} = true" for n in flags)
+        yield context.with_values(flags), f"when {said}"
+    others = [n for n, v in defaults.items() if not isinstance(v, bool)]
+    if others:
+        unset = {n: Unknown(f"var.{n} is set by whoever applies it", f"var.{n}",
+                            (Ref(f"var.{n}", (), context.module),)) for n in others}
+        said = " and ".join(f"var.{n}" for n in others)
+        verb = "is" if len(others) == 1 else "are"
+        yield context.with_values(unset), f"when {said} {verb} set"
+
+
+def _both(outer: str, inner: str) -> str:
+    """Two conditions as one (``when a`` and ``when b`` -> ``when a and b``)."""
+    if not outer or not inner:
+        return outer or inner
+    return f"{outer} and {inner.removeprefix('when ')}"
 
 
 def _provider_map(attribute: Attribute | None) -> dict[str, str]:
