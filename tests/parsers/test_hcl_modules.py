@@ -274,3 +274,21 @@ def test_a_module_call_declared_twice_is_read_once(tf: Tf) -> None:
         ("b.tf", 1, "module m is declared more than once (first in a.tf line 1): this one is "
                     "not read"),
     ]
+
+
+def test_a_module_reads_its_own_files(tf: Tf) -> None:
+    tf.write({
+        "main.tf": 'variable "bucket" {}\n'
+                   'resource "t_x" "r" {\n'
+                   '  policy = templatefile("${path.module}/policy.json.tpl", { b = var.bucket })\n'
+                   '  raw    = file("${path.module}/raw.txt")\n'
+                   '  exists = fileexists("${path.module}/raw.txt")\n'
+                   '}\n',
+        "policy.json.tpl": '{"Resource": "arn:aws:s3:::${b}/*"}',
+        "raw.txt": "inside",
+    }, "modules/reader")
+    model = tf.model({"main.tf": 'module "m" {\n  source = "./modules/reader"\n'
+                                 '  bucket = "logs"\n}\n'})
+    r = by_address(model)["module.m.t_x.r"]
+    assert r.get("policy") == '{"Resource": "arn:aws:s3:::logs/*"}'
+    assert (r.get("raw"), r.get("exists")) == ("inside", True)
