@@ -190,16 +190,27 @@ def analyse(model: Model, directory: Path, rules: Sequence[Rule], settings: Sett
     """One module's graph and findings; an internal error is a diagnostic, never a crash."""
     shown = os.path.relpath(directory)
     try:
-        graph = build_graph(model, settings)
-        context = RuleContext(graph, model, settings)
-        chains = _module_chains(model)
-        conditions = {r.address: r.condition for r in model.resources if r.condition}
-        found = [_conditional(finding(r, _with_chain(hit, chains), settings), conditions)
-                 for r in rules for hit in r.check(context)]
+        graph, found = _judged(model, rules, settings)
+        seen = {f.fingerprint for f in found}
+        for variant in model.variants:  # a branch of a conditional the defaults do not take
+            _, more = _judged(variant, rules, settings, variant=True)
+            found += [f for f in more if f.fingerprint not in seen]
+            seen |= {f.fingerprint for f in more}
         return ModuleScan(shown, graph, tuple(found), ())
     except Exception as exc:  # one module's failure must not end the scan
         message = f"internal error while analysing this module: {type(exc).__name__}: {exc}"
         return ModuleScan(shown, Graph(), (), (Diagnostic("NHI900", shown, 1, message),))
+
+
+def _judged(model: Model, rules: Sequence[Rule], settings: Settings, variant: bool = False,
+            ) -> tuple[Graph, list[Finding]]:
+    graph = build_graph(model, settings)
+    context = RuleContext(graph, model, settings)
+    chains = _module_chains(model)
+    conditions = {r.address: r.condition for r in model.resources if r.condition}
+    found = [_conditional(finding(r, _with_chain(hit, chains), settings), conditions, variant)
+             for r in rules for hit in r.check(context)]
+    return graph, found
 
 
 def _module_chains(model: Model) -> Mapping[str, tuple[Evidence, ...]]:
@@ -221,14 +232,18 @@ def _module_chains(model: Model) -> Mapping[str, tuple[Evidence, ...]]:
     return {address: chain for address, module in owners if (chain := chain_of(module))}
 
 
-def _conditional(found: Finding, conditions: Mapping[str, str]) -> Finding:
+def _conditional(found: Finding, conditions: Mapping[str, str], variant: bool = False,
+                 ) -> Finding:
     """A finding about a possible instance says under which inputs it exists; one whose
-    evidence holds possible instances says which and when."""
+    evidence holds possible instances (or, in a variant, branches the defaults do not take)
+    says which and when.  A finding only a variant gives exists under those inputs."""
     condition = conditions.get(found.resource, "")
-    others = [f"{r} exists {c}" for r in found.resources if (c := conditions.get(r))]
-    said = condition or "; ".join(others)
+    others = {r: c for r in found.resources if (c := conditions.get(r)) and r != found.resource}
+    said = condition or "; ".join(f"with {r} {c}" for r, c in others.items())
     if not said:
         return found
+    if variant and not condition:
+        condition = " and ".join(dict.fromkeys(others.values())).replace(" and when ", " and ")
     end = cause_note(found.cause) if found.cause is not None else ""
     return dataclasses.replace(found, message=f"{found.body} ({said}){end}",
                                condition=condition)

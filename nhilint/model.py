@@ -447,6 +447,10 @@ class Model:
     #: literal secrets; evaluated only when read)
     variables: tuple[Variable, ...] = ()
     local_values: tuple[Local, ...] = ()
+    #: the same configuration read with the inputs that choose a branch of a conditional
+    #: left at their default set otherwise (``var.admin`` defaults to false: read with it
+    #: true); its resources that depend on them say so in their ``condition``
+    variants: tuple[Model, ...] = ()
 
     def of_type(self, *types: str) -> Iterator[Resource]:
         return (r for r in self.resources if r.type in types)

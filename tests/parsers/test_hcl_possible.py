@@ -99,3 +99,36 @@ module "child" {
         "module.child[0].t_x.flag[0]": "when var.with_child = true",
         'module.child[0].t_x.each["a"]': "when var.with_child = true",
     }
+
+
+BRANCH = """
+variable "admin" {
+  type    = bool
+  default = false
+}
+variable "on" {
+  type    = bool
+  default = true
+}
+resource "t_x" "branch" {
+  v = var.admin ? "all" : "some"
+}
+resource "t_x" "other" {
+  v = var.on ? "x" : "y"
+}
+"""
+
+
+def test_a_branch_chosen_by_a_defaulted_flag_is_read_the_other_way_too(tf: Tf) -> None:
+    model = tf.model({"main.tf": BRANCH})
+    assert {r.address: r.get("v") for r in model.resources} == {
+        "t_x.branch": "some", "t_x.other": "x"}
+    (variant,) = model.variants
+    assert {r.address: (r.get("v"), r.condition) for r in variant.resources} == {
+        "t_x.branch": ("all", "when var.admin = true"), "t_x.other": ("x", ""),
+    }
+
+
+def test_a_branch_chosen_by_a_set_input_is_final(tf: Tf) -> None:
+    model = tf.model({"main.tf": BRANCH, "terraform.tfvars": "admin = false\n"})
+    assert model.variants == ()

@@ -73,6 +73,10 @@ class ModuleContext:
     def defaulted_inputs(self, source: bytes) -> list[str]:
         """The variables the expression text ``source`` uses (directly or through locals) that
         take their value from their ``default``: nobody set them (no tfvars, no caller)."""
+        return [n for n in self.inputs_used(source) if self.defaulted(n)]
+
+    def inputs_used(self, source: bytes) -> list[str]:
+        """The variables the expression text ``source`` uses, directly or through locals."""
         names: list[str] = []
         seen: set[str] = set()
         pending = [source]
@@ -84,7 +88,7 @@ class ModuleContext:
                 if local not in seen and attribute is not None:
                     seen.add(local)
                     pending.append(attribute.expr.text or b"")
-        return [n for n in dict.fromkeys(names) if self.defaulted(n)]
+        return list(dict.fromkeys(names))
 
     def defaulted(self, name: str) -> bool:
         """Whether ``var.<name>`` is declared with a default and nobody set it."""

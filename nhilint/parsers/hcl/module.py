@@ -97,11 +97,43 @@ def read_module(directory: Path, tree: Path | None = None) -> Model:
     it."""
     values = load_values(directory)
     manifest = downloaded(directory)
-    reader = _Reader(manifest, boundary(tree if tree is not None else directory))
+    within = boundary(tree if tree is not None else directory)
+    reader = _Reader(manifest, within)
     root = reader.module(directory, "", values.values, (), (), _root_providers)
     reader.diagnostics += values.diagnostics + manifest.diagnostics
     reader.collect(root)
-    return reader.model(values.files)
+    model = reader.model(values.files)
+    flags = _branch_flags(root.context)
+    if not flags:
+        return model
+    other = _Reader(manifest, within, frozenset(flags))
+    other.parsed = reader.parsed
+    variant = other.module(directory, "", {**values.values, **flags}, (), (), _root_providers)
+    other.collect(variant)
+    return dataclasses.replace(model, variants=(other.model(values.files),))
+
+
+def _branch_flags(context: ModuleContext) -> dict[str, bool]:
+    """The flags (variables defaulting to false that nobody set) the arguments of the root
+    module's resources, data sources and module calls use, outside ``count``/``for_each``:
+    each chooses a branch of a conditional that is judged both ways."""
+    flags: dict[str, bool] = {}
+    for block, _ in context.declarations.objects:
+        if block.type in ("resource", "data", "module"):
+            for name in context.defaulted_inputs(_arguments_text(block)):
+                if context.variable(name) is False:
+                    flags[name] = True
+    return flags
+
+
+def _arguments_text(block: Block) -> bytes:
+    """A block's text without its ``count`` and ``for_each`` (read by possible instances)."""
+    raw = block.node.text or b""
+    for name in ("count", "for_each"):
+        attribute = block.body.attribute(name)
+        if attribute is not None and attribute.expr.text:
+            raw = raw.replace(attribute.expr.text, b"")
+    return raw
 
 
 def _load(file: Path, shown: str) -> SourceFile:
@@ -144,9 +176,12 @@ class _Call(NamedTuple):
 class _Reader:
     """Reads one root module's tree of modules (mutable while it reads)."""
 
-    def __init__(self, manifest: Downloaded, within: Path) -> None:
+    def __init__(self, manifest: Downloaded, within: Path,
+                 flipped: frozenset[str] = frozenset()) -> None:
         self.manifest = manifest
         self.within = within
+        #: the root module's flags set to true in this reading (a variant), by name
+        self.flipped = flipped
         self.parsed: dict[Path, _Parsed] = {}
         self.calls: dict[tuple[int, str], _Call] = {}
         #: the first block of each module call name in a module (Terraform allows one)
@@ -205,7 +240,7 @@ class _Reader:
             return _Call(Unknown(f"module not read: {where.problem}", address, ref), (), "")
         count, for_each = body.attribute("count"), body.attribute("for_each")
         found = instances(ev, count, for_each)
-        condition = caller.condition
+        condition = _both(caller.condition, self._branch(caller, block))
         if not found:  # a possible instance, when only a defaulted input switches it off
             for world, when in _worlds(caller.context, body):
                 ev = world.evaluator()
@@ -272,11 +307,19 @@ class _Reader:
                                                   module.providers)
             if not resources and not problems:
                 resources = self._possible(module, block, file)
-            elif module.condition:
-                resources = [dataclasses.replace(r, condition=_both(module.condition, ""))
-                             for r in resources]
+            elif module.condition or self._branch(module, block):
+                condition = _both(module.condition, self._branch(module, block))
+                resources = [dataclasses.replace(r, condition=condition) for r in resources]
             self.resources.extend(resources)
             self.diagnostics.extend(problems)
+
+    def _branch(self, module: _Module, block: Block) -> str:
+        """In a variant, the flipped flags a root-module block uses (``when var.a = true``)."""
+        if not self.flipped or module.context.module:
+            return ""
+        used = [n for n in module.context.inputs_used(_arguments_text(block))
+                if n in self.flipped]
+        return f"when {' and '.join(f'var.{n} = true' for n in used)}" if used else ""
 
     def _possible(self, module: _Module, block: Block, file: str) -> list[Resource]:
         """The possible instances of a block whose ``count``/``for_each`` is empty only because
