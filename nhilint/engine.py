@@ -89,7 +89,7 @@ def scan(paths: Sequence[Path], options: Options) -> ScanResult:
         diagnostics += (d for d in done.diagnostics if keep(d.path))
     gated = _gate(_once_per_location(found), directives, analysed, rules, options)
     return ScanResult(
-        findings=tuple(sorted((f for f in gated.findings if keep(f.span.path)), key=_order)),
+        findings=tuple(sorted((f for f in gated.findings if _in_scope(f, keep)), key=_order)),
         diagnostics=tuple(diagnostics) + _unused(gated.unused, options, paths, keep),
         rules=rules,
         files=len(files),
@@ -98,7 +98,7 @@ def scan(paths: Sequence[Path], options: Options) -> ScanResult:
         graphs=tuple(graphs),
         roles=tuple((os.path.relpath(d), r) for d, r in sorted(module_roles(calls).items())),
         suppressed=tuple(sorted(
-            (s for s in gated.suppressed if keep(s.finding.span.path)),
+            (s for s in gated.suppressed if _in_scope(s.finding, keep)),
             key=lambda s: _order(s.finding),
         )),
         fixed=tuple(e for e in gated.fixed if keep(_from_cwd(e, options.baseline))),
@@ -170,6 +170,14 @@ def _scan_unit(
         directives=tuple(inline), errors=tuple(errors),
     )
     return done, model.files, len(model.resources), model.module_calls
+
+
+def _in_scope(found: Finding, keep: Callable[[str], bool]) -> bool:
+    """A finding located in the scanned paths, or reached through them: a module called from
+    a named file (or a scanned directory) reports there too."""
+    return keep(found.span.path) or any(
+        keep(e.span.path) for e in found.evidence if e.detail.startswith("module call ")
+    )
 
 
 def _scope(paths: Sequence[Path]) -> Callable[[str], bool]:

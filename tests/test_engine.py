@@ -110,3 +110,20 @@ def test_a_possible_instance_says_when_it_exists_in_every_report(
     assert {r["properties"]["condition"] for r in results if "properties" in r
             and "condition" in r["properties"]} == {"when var.enable_user = true",
                                                    "when var.extra_bots is set"}
+
+
+def test_a_named_file_reports_what_the_modules_it_calls_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pre-commit run names the changed main.tf: the findings inside the module it calls
+    (with its inputs) are reported too, through the module call in main.tf."""
+    (tmp_path / "modules" / "ci").mkdir(parents=True)
+    (tmp_path / "modules" / "ci" / "main.tf").write_text(CHILD_USER)
+    (tmp_path / "live").mkdir()
+    (tmp_path / "live" / "main.tf").write_text('module "ci" {\n  source = "../modules/ci"\n}\n')
+    (tmp_path / ".git").mkdir()  # the git work tree the modules may be read from
+    monkeypatch.chdir(tmp_path)
+    found = scan([Path("live/main.tf")], Options()).findings
+    assert {(f.rule, f.resource) for f in found if f.rule == "NHI001"} == {
+        ("NHI001", "module.ci.aws_iam_user.ci")}
+    assert found and all(f.resource.startswith("module.ci.") for f in found)
