@@ -37,6 +37,7 @@ from nhilint.parsers.hcl.evaluator import Evaluator
 from nhilint.parsers.hcl.expanded import Expanded, Outputs
 from nhilint.parsers.hcl.jsonconfig import load_json
 from nhilint.parsers.hcl.named import defaults, local_values
+from nhilint.parsers.hcl.possible import arguments_text, both, branch_flags, worlds
 from nhilint.parsers.hcl.resources import (
     Instance,
     instances,
@@ -103,7 +104,7 @@ def read_module(directory: Path, tree: Path | None = None) -> Model:
     reader.diagnostics += values.diagnostics + manifest.diagnostics
     reader.collect(root)
     model = reader.model(values.files)
-    flags = _branch_flags(root.context)
+    flags = branch_flags(root.context)
     if not flags:
         return model
     other = _Reader(manifest, within, frozenset(flags))
@@ -111,29 +112,6 @@ def read_module(directory: Path, tree: Path | None = None) -> Model:
     variant = other.module(directory, "", {**values.values, **flags}, (), (), _root_providers)
     other.collect(variant)
     return dataclasses.replace(model, variants=(other.model(values.files),))
-
-
-def _branch_flags(context: ModuleContext) -> dict[str, bool]:
-    """The flags (variables defaulting to false that nobody set) the arguments of the root
-    module's resources, data sources and module calls use, outside ``count``/``for_each``:
-    each chooses a branch of a conditional that is judged both ways."""
-    flags: dict[str, bool] = {}
-    for block, _ in context.declarations.objects:
-        if block.type in ("resource", "data", "module"):
-            for name in context.defaulted_inputs(_arguments_text(block)):
-                if context.variable(name) is False:
-                    flags[name] = True
-    return flags
-
-
-def _arguments_text(block: Block) -> bytes:
-    """A block's text without its ``count`` and ``for_each`` (read by possible instances)."""
-    raw = block.node.text or b""
-    for name in ("count", "for_each"):
-        attribute = block.body.attribute(name)
-        if attribute is not None and attribute.expr.text:
-            raw = raw.replace(attribute.expr.text, b"")
-    return raw
 
 
 def _load(file: Path, shown: str) -> SourceFile:
@@ -240,13 +218,13 @@ class _Reader:
             return _Call(Unknown(f"module not read: {where.problem}", address, ref), (), "")
         count, for_each = body.attribute("count"), body.attribute("for_each")
         found = instances(ev, count, for_each)
-        condition = _both(caller.condition, self._branch(caller, block))
+        condition = both(caller.condition, self._branch(caller, block))
         if not found:  # a possible instance, when only a defaulted input switches it off
-            for world, when in _worlds(caller.context, body):
+            for world, when in worlds(caller.context, body):
                 ev = world.evaluator()
                 found = instances(ev, count, for_each)
                 if found:
-                    condition = _both(caller.condition, when)
+                    condition = both(caller.condition, when)
                     break
         if self.instances + len(found) > MAX_MODULE_INSTANCES:
             problem = f"more than {MAX_MODULE_INSTANCES} module instances in one root module"
@@ -308,7 +286,7 @@ class _Reader:
             if not resources and not problems:
                 resources = self._possible(module, block, file)
             elif module.condition or self._branch(module, block):
-                condition = _both(module.condition, self._branch(module, block))
+                condition = both(module.condition, self._branch(module, block))
                 resources = [dataclasses.replace(r, condition=condition) for r in resources]
             self.resources.extend(resources)
             self.diagnostics.extend(problems)
@@ -317,18 +295,18 @@ class _Reader:
         """In a variant, the flipped flags a root-module block uses (``when var.a = true``)."""
         if not self.flipped or module.context.module:
             return ""
-        used = [n for n in module.context.inputs_used(_arguments_text(block))
+        used = [n for n in module.context.inputs_used(arguments_text(block))
                 if n in self.flipped]
         return f"when {' and '.join(f'var.{n} = true' for n in used)}" if used else ""
 
     def _possible(self, module: _Module, block: Block, file: str) -> list[Resource]:
         """The possible instances of a block whose ``count``/``for_each`` is empty only because
         inputs nobody set are at their default (see :func:`_worlds`)."""
-        for context, condition in _worlds(module.context, block.body):
+        for context, condition in worlds(module.context, block.body):
             found, _ = resource_blocks(context.evaluator(), block, file, module.context.module,
                                        module.providers)
             if found:
-                return [dataclasses.replace(r, condition=_both(module.condition, condition))
+                return [dataclasses.replace(r, condition=both(module.condition, condition))
                         for r in found]
         return []
 
@@ -398,35 +376,6 @@ class _Inputs(Mapping[str, object]):
 
     def __len__(self) -> int:
         return len(self._arguments)
-
-
-def _worlds(context: ModuleContext, body: Body) -> Iterator[tuple[ModuleContext, str]]:
-    """The module as it would be if the inputs a ``count``/``for_each`` uses that nobody set
-    (they are at their default) were set: first with the flags among them that default to
-    false turned on (``when var.enable_user = true``), then with the inputs that are not flags
-    unknown (``when var.users is set``).  Inputs set by tfvars or by the caller, and literals,
-    are final: they give no world."""
-    meta = body.attribute("count") or body.attribute("for_each")
-    inputs = context.defaulted_inputs(meta.expr.text or b"") if meta is not None else []
-    defaults = {n: context.variable(n) for n in inputs}
-    flags = {n: True for n, v in defaults.items() if v is False}
-    if flags:
-        said = " and ".join(f"var.{n} = true" for n in flags)
-        yield context.with_values(flags), f"when {said}"
-    others = [n for n, v in defaults.items() if not isinstance(v, bool)]
-    if others:
-        unset = {n: Unknown(f"var.{n} is set by whoever applies it", f"var.{n}",
-                            (Ref(f"var.{n}", (), context.module),)) for n in others}
-        said = " and ".join(f"var.{n}" for n in others)
-        verb = "is" if len(others) == 1 else "are"
-        yield context.with_values(unset), f"when {said} {verb} set"
-
-
-def _both(outer: str, inner: str) -> str:
-    """Two conditions as one (``when a`` and ``when b`` -> ``when a and b``)."""
-    if not outer or not inner:
-        return outer or inner
-    return f"{outer} and {inner.removeprefix('when ')}"
 
 
 def _provider_map(attribute: Attribute | None) -> dict[str, str]:
