@@ -113,7 +113,9 @@ def test_plans_are_found_in_directories_but_not_in_hidden_ones(tmp_path: Path) -
     (tmp_path / ".terraform").mkdir()
     shown = ci_user_plan(tmp_path / "ci" / "plan.json")
     ci_user_plan(tmp_path / ".terraform" / "plan.json")
+    hidden = ci_user_plan(tmp_path / "ci" / ".terraform-plan.json")
     assert [u.path for u in discover([tmp_path]).units] == [shown]
+    assert [u.path for u in discover([hidden]).units] == [hidden]
 
 
 # --- what the plan becomes -----------------------------------------------------------------
