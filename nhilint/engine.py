@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -64,7 +64,6 @@ def scan(paths: Sequence[Path], options: Options) -> ScanResult:
     known = collect()
     rules = select(known, options.select, options.ignore)
     names = {r.id: r.name for r in known}
-    keep = _scope(paths)
     found: list[Finding] = []
     directives: list[suppress.Directive] = []
     diagnostics: list[Diagnostic] = []
@@ -73,18 +72,25 @@ def scan(paths: Sequence[Path], options: Options) -> ScanResult:
     analysed: list[Path] = []
     files = resources = principals = 0
     calls = {}
+    named = {p for p in paths if p.is_file()}
+    located: set[str] = set()
     for unit in discover(paths, options.input_type).units:
         done, model_files, model_resources, model_calls = _scan_unit(unit, rules, options, names)
         calls[unit.path] = model_calls
-        files += model_files
+        files += len(model_files)
+        if unit.path in named:
+            located.update(model_files)  # a named plan: its findings located in its .tf too
         resources += model_resources
         principals += len(done.graph.principals)
         graphs.append((done.path, done.graph))
         analysed.append(unit.path)
         found += done.findings
         directives += done.directives
-        errors += (e for e in done.errors if keep(e.path))
-        diagnostics += (d for d in done.diagnostics if keep(d.path))
+        errors += done.errors
+        diagnostics += done.diagnostics
+    keep = _scope(paths, located)
+    errors = [e for e in errors if keep(e.path)]
+    diagnostics = [d for d in diagnostics if keep(d.path)]
     gated = _gate(found, directives, analysed, rules, options)
     return ScanResult(
         findings=tuple(sorted((f for f in gated.findings if keep(f.span.path)), key=_order)),
@@ -155,7 +161,7 @@ def _from_cwd(entry: Entry, baseline: Baseline | None) -> str:
 
 def _scan_unit(
     unit: SourceUnit, rules: Sequence[Rule], options: Options, names: Mapping[str, str]
-) -> tuple[ModuleScan, int, int, tuple[ModuleCall, ...]]:
+) -> tuple[ModuleScan, tuple[str, ...], int, tuple[ModuleCall, ...]]:
     """One unit parsed and analysed; its model (and the syntax trees that lazily evaluated
     values keep) is freed when this returns, before the next unit is parsed."""
     model = PARSERS[unit.kind].parse(unit.path)
@@ -167,12 +173,13 @@ def _scan_unit(
         done, diagnostics=model.diagnostics + done.diagnostics,
         directives=tuple(inline), errors=tuple(errors),
     )
-    return done, len(model.files), len(model.resources), model.module_calls
+    return done, model.files, len(model.resources), model.module_calls
 
 
-def _scope(paths: Sequence[Path]) -> Callable[[str], bool]:
-    """Named files report only what is located in them (their whole module is analysed)."""
-    files = {os.path.relpath(p) for p in paths if p.is_file()}
+def _scope(paths: Sequence[Path], located: Iterable[str] = ()) -> Callable[[str], bool]:
+    """Named files report only what is located in them (their whole module is analysed), or,
+    for a named plan, in the ``.tf`` files it was located in (``located``)."""
+    files = {os.path.relpath(p) for p in paths if p.is_file()} | set(located)
     dirs = tuple(os.path.relpath(p) for p in paths if not p.is_file())
 
     def keep(path: str) -> bool:

@@ -1,4 +1,8 @@
-"""One plan file to a :class:`~nhilint.model.Model`; never raises."""
+"""One plan file to a :class:`~nhilint.model.Model`; never raises.
+
+Values come from the plan; where the plan sits beside its configuration, positions come from
+the ``.tf`` (:mod:`nhilint.parsers.plan.located`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from nhilint.model import AttrPath, Diagnostic, Model, Output, Provider, Ref, Re
 from nhilint.parsers.plan.changes import Where, merge, provider_address, resource_of
 from nhilint.parsers.plan.detect import MAX_PLAN_BYTES, is_plan_document
 from nhilint.parsers.plan.expressions import Config, read_config, value_of
+from nhilint.parsers.plan.located import configuration_beside, locate
 
 PARSE_ERROR = "NHI900"
 
@@ -29,7 +34,9 @@ def read_plan(path: Path) -> Model:
         document = _load(path)
         if isinstance(document, str):
             return Model(files=(shown,), diagnostics=(Diagnostic(PARSE_ERROR, shown, 1, document),))
-        return _model(document, shown)
+        model = _model(document, shown)
+        source = configuration_beside(path)
+        return model if source is None else locate(model, source)
     except Exception as exc:  # the reader must never stop a scan
         message = f"internal error reading plan: {exc!r}"
         return Model(files=(shown,), diagnostics=(Diagnostic(PARSE_ERROR, shown, 1, message),))
