@@ -18,7 +18,8 @@ copied to a temporary directory, made plannable offline and planned:
   provider.
 
 ``terraform init``, ``terraform plan -out`` and ``terraform show -json`` run there; the plan
-(its ``timestamp`` removed, everything else as Terraform writes it) is written to
+(its ``timestamp`` removed, ``relevant_attributes`` sorted, everything else as Terraform
+writes it) is written to
 ``<case>/.terraform-plan.json``.  A hidden file: a scan of the fixture directory does not read
 it (hidden files are skipped as Terraform skips them), naming it does.  No state and no
 ``.terraform`` directory is ever written into the repository.
@@ -61,7 +62,7 @@ PLAN_NAME = ".terraform-plan.json"
 MANIFEST_NAME = "terraform-plans.toml"
 MIRROR = Path("/opt/tf-plugins")
 AWS_SOURCE = "registry.terraform.io/hashicorp/aws"
-#: plan fields that change from run to run
+#: plan fields that change from run to run (``relevant_attributes`` changes order only: sorted)
 VOLATILE = ("timestamp",)
 #: resource type prefixes the offline setup can plan (``terraform_data`` is built in)
 PLANNABLE = frozenset({"aws", "terraform"})
@@ -220,8 +221,8 @@ class PlanError(Exception):
 def _copy(case: Path, into: Path) -> None:
     shutil.copytree(
         case, into,
-        ignore=lambda _d, names: [n for n in names if n.startswith(".") or n.endswith(".json")
-                                  and not n.endswith(".tf.json")],
+        ignore=lambda _d, names: [n for n in names if n.startswith(".") or (n.endswith(".json")
+                                  and not n.endswith(".tf.json"))],
     )
 
 
@@ -254,8 +255,12 @@ def plan_case(case: Path, root: Path, mirror: Path) -> Outcome:
 
 
 def plan_text(document: Mapping[str, object]) -> str:
-    """The plan as committed: Terraform's order, the volatile fields removed."""
+    """The plan as committed: Terraform's order, the volatile fields removed, and
+    ``relevant_attributes`` (which Terraform lists in no stable order) sorted."""
     kept = {k: v for k, v in document.items() if k not in VOLATILE}
+    relevant = kept.get("relevant_attributes")
+    if isinstance(relevant, list):
+        kept["relevant_attributes"] = sorted(relevant, key=lambda r: json.dumps(r, sort_keys=True))
     return json.dumps(kept, indent=2, ensure_ascii=False) + "\n"
 
 

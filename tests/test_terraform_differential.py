@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from terraform_oracle import (
     FIXTURES,
     PLAN_NAME,

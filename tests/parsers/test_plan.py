@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -228,39 +229,6 @@ def test_provider_default_tags_give_the_owner(tmp_path: Path) -> None:
     assert ("NHI002", "aws_iam_user.ci") not in findings(path)
 
 
-# --- parity with the HCL the plan was made from ----------------------------------------------
-
-#: (rule, address) the plan gives and the HCL does not, and the reverse, per case.  The plan
-#: inlines ``data.aws_iam_policy_document.fail_1`` into the two policies that use it, and the
-#: configuration's ``references`` cannot be told from a value computed from that document, so
-#: the plan judges it at each holder; the HCL judges the one document a reviewer edits (the
-#: right place, see nhilint/identity/aws/written.py).  The facts agree: iam:* on *.
-KNOWN_DIFFERENCES = {
-    "plan_iam": (
-        {("NHI011", "aws_iam_role_policy.fail_1"), ("NHI011", "aws_iam_user_policy.fail_3")},
-        {("NHI011", "data.aws_iam_policy_document.fail_1")},
-    ),
-}
-PARITY_CASES = sorted(
-    p.parent for p in (ROOT / "fixtures").rglob("*.json")
-    if plan.claims(p) and any(p.parent.glob("*.tf"))
-)
-
-
-@pytest.mark.parametrize("case", PARITY_CASES, ids=[c.name for c in PARITY_CASES])
-def test_plan_and_hcl_give_the_same_findings(case: Path, in_repo: Path) -> None:
-    relative = case.relative_to(ROOT)
-    from_plan = findings(relative, input_type="terraform-plan")
-    from_hcl = findings(relative, input_type="terraform")
-    assert from_plan and from_hcl
-    only_plan, only_hcl = KNOWN_DIFFERENCES.get(case.name, (set(), set()))
-    assert (from_plan - from_hcl, from_hcl - from_plan) == (only_plan, only_hcl)
-
-
-def test_there_is_a_parity_case() -> None:
-    assert PARITY_CASES
-
-
 # --- command line --------------------------------------------------------------------------
 
 
@@ -268,10 +236,28 @@ def test_input_type_chooses_what_is_read(
     in_repo: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
     case = str(IAM_CASE.relative_to(ROOT))
-    for kind, shown in (("terraform-plan", "tfplan.json"), ("terraform", "main.tf")):
+    # the plan's findings point at the main.tf beside it: the plan and main.tf are read
+    for kind, files in (("terraform-plan", 2), ("terraform", 1)):
         main(["check", case, "--input-type", kind, "--format", "json", "--fail-on", "critical"])
         report = json.loads(capsys.readouterr().out)
-        assert {Path(f["path"]).name for f in report["findings"]} == {shown}
+        assert report["summary"]["files"] == files
+        assert {Path(f["path"]).name for f in report["findings"]} == {"main.tf"}
+
+
+def located(path: Path, kind: str) -> set[tuple[str, str, str, int | None]]:
+    result = scan([Path(os.path.relpath(path))], Options(input_type=kind))
+    return {(f.rule, f.resource, f.span.path, f.span.line) for f in result.findings}
+
+
+def test_plan_findings_point_at_the_configuration_beside_the_plan(
+    tmp_path: Path, in_repo: Path,
+) -> None:
+    beside = located(IAM_CASE / "tfplan.json", "terraform-plan")
+    assert beside == located(IAM_CASE, "terraform")
+    alone = tmp_path / "tfplan.json"
+    alone.write_bytes((IAM_CASE / "tfplan.json").read_bytes())
+    assert located(alone, "terraform-plan") == {
+        (rule, address, os.path.relpath(alone), None) for rule, address, _, _ in beside}
 
 
 def test_input_type_plan_on_hcl_reads_nothing_and_says_so(
@@ -294,10 +280,16 @@ def test_input_type_applies_to_baseline_and_inventory(
     tmp_path: Path, in_repo: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
     case = str(IAM_CASE.relative_to(ROOT))
+    alone = tmp_path / "plan"
+    alone.mkdir()
+    (alone / "tfplan.json").write_bytes((IAM_CASE / "tfplan.json").read_bytes())
     written = tmp_path / "baseline.json"
-    assert main(["baseline", case, "--input-type", "terraform-plan", "-o", str(written)]) == 0
-    assert "wrote 8 finding(s)" in capsys.readouterr().out
-    assert "main.tf" not in written.read_text(encoding="utf-8")
+    for kind, count in (("terraform-plan", 7), ("terraform", 0)):
+        main(["baseline", str(alone), "--input-type", kind, "-o", str(written)])
+        assert f"wrote {count} finding(s)" in capsys.readouterr().out
+    main(["baseline", str(alone), "--input-type", "terraform-plan", "-o", str(written)])
+    assert "tfplan.json" in written.read_text(encoding="utf-8")
+    capsys.readouterr()
     main(["inventory", case, "--input-type", "terraform", "--format", "json"])
     modules = json.loads(capsys.readouterr().out)["modules"]
     assert [m["path"] for m in modules] == [case]

@@ -14,6 +14,7 @@ from pathlib import Path
 from nhilint.model import AttrPath, Diagnostic, Model, Output, Provider, Ref, Resource, Span
 from nhilint.parsers.plan.changes import Where, merge, provider_address, resource_of
 from nhilint.parsers.plan.detect import MAX_PLAN_BYTES, is_plan_document
+from nhilint.parsers.plan.documents import as_document_references
 from nhilint.parsers.plan.expressions import Config, read_config, value_of
 from nhilint.parsers.plan.located import configuration_beside, locate
 
@@ -77,7 +78,7 @@ def _model(document: Mapping[str, object], shown: str) -> Model:
             diagnostics.append(read)
     resources += _prior_data(document.get("prior_state"), {r.address for r in resources}, where)
     return Model(
-        resources=tuple(resources),
+        resources=tuple(as_document_references(resources, config)),
         providers=_providers(config, shown),
         files=(shown,),
         diagnostics=tuple(diagnostics),
