@@ -9,6 +9,7 @@ _current`` runs the generator's ``--check`` where the CLI and the provider mirro
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -19,11 +20,15 @@ from terraform_oracle import (
     FIXTURES,
     PLAN_NAME,
     ROOT,
+    compare,
     compare_case,
     manifest,
+    plan_instances,
     planned_cases,
     skipped_cases,
 )
+
+from nhilint.parsers.hcl import parse_module
 
 CASES = planned_cases()
 MIRROR = Path("/opt/tf-plugins/registry.terraform.io/hashicorp/aws")
@@ -49,6 +54,22 @@ def test_nhilint_reads_the_case_as_terraform_plans_it(case: Path) -> None:
     comparison = compare_case(case)
     assert comparison.instances
     assert [str(d) for d in comparison.disagreements] == KNOWN.get(_name(case), [])
+
+
+def test_the_comparison_reports_what_terraform_plans_otherwise() -> None:
+    case = FIXTURES / "NHI001" / "user_key_inline"
+    document = json.loads((case / PLAN_NAME).read_text(encoding="utf-8"))
+    changes = {c["address"]: c for c in document["resource_changes"]}
+    changes["aws_iam_user.deployer"]["change"]["after"]["name"] = "someone-else"
+    changes["aws_iam_user_policy.deployer"]["change"]["after_unknown"]["name"] = True
+    document["resource_changes"].remove(changes["aws_iam_access_key.deployer"])
+    found = {str(d) for d in compare(parse_module(case), plan_instances(document)).disagreements}
+    assert found == {
+        'aws_iam_user.deployer name: nhilint "deployer", Terraform "someone-else"',
+        'aws_iam_user_policy.deployer name: nhilint "manage-app-users", Terraform unknown until '
+        "apply",
+        "aws_iam_access_key.deployer : nhilint has the instance, Terraform does not plan it",
+    }
 
 
 def test_every_known_difference_names_a_planned_case() -> None:
