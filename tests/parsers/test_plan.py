@@ -256,8 +256,11 @@ def test_plan_findings_point_at_the_configuration_beside_the_plan(
     assert beside == located(IAM_CASE, "terraform")
     alone = tmp_path / "tfplan.json"
     alone.write_bytes((IAM_CASE / "tfplan.json").read_bytes())
-    assert located(alone, "terraform-plan") == {
-        (rule, address, os.path.relpath(alone), None) for rule, address, _, _ in beside}
+    in_plan = {(rule, address, os.path.relpath(alone), None) for rule, address, _, _ in beside}
+    assert located(alone, "terraform-plan") == in_plan
+    # a .tf beside it that is not its configuration (it does not declare the plan's resources)
+    (tmp_path / "main.tf").write_text('resource "aws_iam_role" "example" {}\n', encoding="utf-8")
+    assert located(alone, "terraform-plan") == in_plan
 
 
 def test_input_type_plan_on_hcl_reads_nothing_and_says_so(

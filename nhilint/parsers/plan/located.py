@@ -5,7 +5,9 @@ directory holds the configuration (``*.tf`` or ``*.tf.json``, read with the HCL 
 resource, data source, provider and output takes the span and the attribute spans of its block
 there, matched by address without instance keys (``aws_iam_user.ci["a"]`` is written as block
 ``aws_iam_user.ci``; ``module.x["k"].aws_iam_role.r`` as ``aws_iam_role.r`` in ``module.x``).
-What matches no block keeps the plan's file.  Only positions come from the configuration:
+What matches no block keeps the plan's file; so does every resource when the directory's
+``.tf`` do not declare all the root-module resources of the plan's configuration (they are
+another module, not the one planned).  Only positions come from the configuration:
 every value is the plan's.
 """
 
@@ -18,7 +20,7 @@ from pathlib import Path
 from nhilint.model import Model, Output, Provider, Resource, Span
 from nhilint.parsers.hcl import parse_module
 from nhilint.parsers.hcl.discover import config_files
-from nhilint.parsers.plan.expressions import module_path
+from nhilint.parsers.plan.expressions import Config, module_path
 
 #: a resource block: (module path without keys, address in its module without key)
 Block = tuple[str, str]
@@ -30,6 +32,14 @@ def configuration_beside(plan: Path) -> Model | None:
     if not config_files(directory):
         return None
     return parse_module(directory)
+
+
+def is_configuration(config: Config, source: Model) -> bool:
+    """Does ``source`` declare every root-module resource the plan's configuration holds (so
+    that it is the configuration the plan was made from, not some other module)?"""
+    declared = {block_of(r) for r in source.resources}
+    written = {key for key in config.expressions if key[0] == ""}
+    return bool(written) and written <= declared
 
 
 def locate(model: Model, source: Model) -> Model:

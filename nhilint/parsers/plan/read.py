@@ -16,7 +16,7 @@ from nhilint.parsers.plan.changes import Where, merge, provider_address, resourc
 from nhilint.parsers.plan.detect import MAX_PLAN_BYTES, is_plan_document
 from nhilint.parsers.plan.documents import as_document_references
 from nhilint.parsers.plan.expressions import Config, read_config, value_of
-from nhilint.parsers.plan.located import configuration_beside, locate
+from nhilint.parsers.plan.located import configuration_beside, is_configuration, locate
 
 PARSE_ERROR = "NHI900"
 
@@ -35,9 +35,12 @@ def read_plan(path: Path) -> Model:
         document = _load(path)
         if isinstance(document, str):
             return Model(files=(shown,), diagnostics=(Diagnostic(PARSE_ERROR, shown, 1, document),))
-        model = _model(document, shown)
+        config = read_config(document.get("configuration"))
+        model = _model(document, config, shown)
         source = configuration_beside(path)
-        return model if source is None else locate(model, source)
+        if source is None or not is_configuration(config, source):
+            return model
+        return locate(model, source)
     except Exception as exc:  # the reader must never stop a scan
         message = f"internal error reading plan: {exc!r}"
         return Model(files=(shown,), diagnostics=(Diagnostic(PARSE_ERROR, shown, 1, message),))
@@ -62,8 +65,7 @@ def _load(path: Path) -> dict[str, object] | str:
     return document
 
 
-def _model(document: Mapping[str, object], shown: str) -> Model:
-    config = read_config(document.get("configuration"))
+def _model(document: Mapping[str, object], config: Config, shown: str) -> Model:
     where = Where(shown, config)
     resources: list[Resource] = []
     diagnostics: list[Diagnostic] = []
