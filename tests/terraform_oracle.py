@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -136,16 +136,33 @@ def compare(model: Model, planned: Mapping[str, Planned]) -> Comparison:
              for a in sorted(set(ours) - set(planned))]
     found += [Disagreement(a, "", "does not have the instance", "plans it")
               for a in sorted(set(planned) - set(ours))]
-    tally = _Tally()
-    for address in sorted(set(ours) & set(planned)):
-        resource = ours[address]
-        written = {k: v for k, v in resource.attributes.items() if k not in META}
-        plan = planned[address]
-        for name, value in written.items():
-            found += tally.value(address, (name,), value, _at(plan.after, name),
-                                 _at(plan.unknown, name), _has(plan.after, name))
-    return Comparison(len(set(ours) & set(planned)), tally.values, tally.unknown,
-                      tuple(found))
+    both = sorted(set(ours) & set(planned))
+    tally = _total(
+        _value(address, (name,), value, _at(planned[address].after, name),
+               _at(planned[address].unknown, name), _has(planned[address].after, name))
+        for address in both
+        for name, value in ours[address].attributes.items() if name not in META
+    )
+    return Comparison(len(both), tally.values, tally.unknown, (*found, *tally.found))
+
+
+class _Tally(NamedTuple):
+    """What comparing some values gave: the leaves compared, the leaves nhilint leaves unknown
+    where the plan knows them, and the disagreements."""
+
+    values: int = 0
+    unknown: int = 0
+    found: tuple[Disagreement, ...] = ()
+
+
+def _total(tallies: Iterable[_Tally]) -> _Tally:
+    values = unknown = 0
+    found: list[Disagreement] = []
+    for tally in tallies:
+        values += tally.values
+        unknown += tally.unknown
+        found += tally.found
+    return _Tally(values, unknown, tuple(found))
 
 
 _MISSING = object()
@@ -167,56 +184,45 @@ def _show(path: AttrPath) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
 
-class _Tally:
-    """Counts the compared leaves (mutable, local to one comparison)."""
+def _value(address: str, path: AttrPath, ours: object, theirs: object, unknown: object,
+           present: bool = True) -> _Tally:
+    """nhilint's value ``ours`` at ``path`` against the plan's (``theirs``, ``unknown`` its
+    ``after_unknown``, ``present`` whether the plan has the attribute at all)."""
+    if isinstance(ours, Unknown):
+        return _Tally(unknown=int(unknown is not True and _known_leaves(theirs) > 0))
+    if unknown is True:
+        if _has_unknown(ours):
+            return _Tally()  # Terraform makes a collection unknown when part of it is
+        return _Tally(_known_leaves(ours), 0, (
+            Disagreement(address, _show(path), _text(ours), "unknown until apply"),))
+    if not present:
+        return _Tally(_known_leaves(ours), 0, (
+            Disagreement(address, _show(path), _text(ours), "has no such attribute"),))
+    if isinstance(ours, str) and isinstance(theirs, str) and ours != theirs:
+        decoded = _json(ours), _json(theirs)
+        if decoded[0] is not _MISSING and decoded[1] is not _MISSING:
+            return _value(address, path, decoded[0], decoded[1], None)
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        return _total(_value(address, (*path, k), v, theirs.get(k), _at(unknown, k), k in theirs)
+                      for k, v in ours.items())
+    if isinstance(ours, list) and isinstance(theirs, list) and len(ours) == len(theirs):
+        return _sequence(address, path, ours, theirs, unknown)
+    agree = (ours is None and theirs in ([], {})  # an absent block: Terraform writes it empty
+             ) or _same(ours, theirs) or _hashed(ours, theirs)
+    found = () if agree else (Disagreement(address, _show(path), _text(ours), _text(theirs)),)
+    return _Tally(_known_leaves(ours), 0, found)
 
-    def __init__(self) -> None:
-        self.values = 0
-        self.unknown = 0
 
-    def value(self, address: str, path: AttrPath, ours: object, theirs: object,
-              unknown: object, present: bool = True) -> list[Disagreement]:
-        if isinstance(ours, Unknown):
-            if unknown is not True and _known_leaves(theirs):
-                self.unknown += 1
-            return []
-        if unknown is True:
-            if _has_unknown(ours):
-                return []  # Terraform makes a collection unknown when part of it is
-            self.values += _known_leaves(ours)
-            return [Disagreement(address, _show(path), _text(ours), "unknown until apply")]
-        if not present:
-            self.values += _known_leaves(ours)
-            return [Disagreement(address, _show(path), _text(ours), "has no such attribute")]
-        if isinstance(ours, str) and isinstance(theirs, str) and ours != theirs:
-            decoded = _json(ours), _json(theirs)
-            if decoded[0] is not _MISSING and decoded[1] is not _MISSING:
-                return self.value(address, path, decoded[0], decoded[1], None)
-        if isinstance(ours, dict) and isinstance(theirs, dict):
-            return [d for k, v in ours.items() for d in self.value(
-                address, (*path, k), v, theirs.get(k), _at(unknown, k), k in theirs)]
-        if isinstance(ours, list) and isinstance(theirs, list) and len(ours) == len(theirs):
-            return self._sequence(address, path, ours, theirs, unknown)
-        self.values += _known_leaves(ours)
-        if ours is None and theirs in ([], {}):
-            return []  # an absent block or collection: Terraform writes it empty
-        if _same(ours, theirs) or _hashed(ours, theirs):
-            return []
-        return [Disagreement(address, _show(path), _text(ours), _text(theirs))]
-
-    def _sequence(self, address: str, path: AttrPath, ours: list[object], theirs: list[object],
-                  unknown: object) -> list[Disagreement]:
-        trial = _Tally()
-        found = [d for i, v in enumerate(ours) for d in trial.value(
-            address, (*path, i), v, theirs[i], _at(unknown, i))]
-        if found and all(_known_leaves(v) and not _has_unknown(v) for v in ours) and (
-            _unordered_equal(ours, theirs)
-        ):
-            self.values += sum(_known_leaves(v) for v in ours)
-            return []  # a set: Terraform orders its elements its own way
-        self.values += trial.values
-        self.unknown += trial.unknown
-        return found
+def _sequence(address: str, path: AttrPath, ours: list[object], theirs: list[object],
+              unknown: object) -> _Tally:
+    """Element by element; a list Terraform keeps as a set (in its own order) without order."""
+    ordered = _total(_value(address, (*path, i), v, theirs[i], _at(unknown, i))
+                     for i, v in enumerate(ours))
+    if ordered.found and not any(_has_unknown(v) for v in ours) and (
+        _unordered_equal(ours, theirs)
+    ):
+        return _Tally(sum(_known_leaves(v) for v in ours))
+    return ordered
 
 
 def _unordered_equal(ours: Sequence[object], theirs: Sequence[object]) -> bool:

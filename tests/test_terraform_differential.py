@@ -83,9 +83,10 @@ def test_the_manifest_accounts_for_every_case() -> None:
     }
     planned, skipped = {_name(c) for c in CASES}, skipped_cases()
     assert planned.isdisjoint(skipped)
-    assert planned | set(skipped) == cases
+    assert planned | set(skipped) == cases, "run python scripts/gen_terraform_plans.py"
     assert all(reason.strip() for reason in skipped.values())
-    assert {_name(p.parent) for p in FIXTURES.glob(f"*/*/{PLAN_NAME}")} == planned
+    assert {_name(p.parent) for p in FIXTURES.glob(f"*/*/{PLAN_NAME}")} == planned, (
+        "run python scripts/gen_terraform_plans.py")
     assert manifest()["terraform_version"]
 
 
