@@ -179,6 +179,30 @@ def test_data_sources_read_while_planning_come_from_prior_state() -> None:
         "sid": ""}]
 
 
+def test_a_policy_that_is_a_documents_json_is_read_as_the_document(tmp_path: Path) -> None:
+    """The plan holds ``policy = data.aws_iam_policy_document.d.json`` as the rendered text
+    (re-encoded by the provider); it is read as the document, as the HCL reader reads it, so
+    the policy is judged once, where it is written.  A value computed from the document is not
+    the document and stays as planned."""
+    rendered = json.dumps(json.loads(POLICY), indent=2)
+    doc = {"references": ["data.aws_iam_policy_document.d.json", "data.aws_iam_policy_document.d"]}
+    path = write_plan(tmp_path / "plan.json", [
+        change("data.aws_iam_policy_document.d", {"json": rendered, "statement": []},
+               actions=("read",), mode="data"),
+        change("aws_iam_user_policy.same", {"policy": POLICY, "user": "ci"}),
+        change("aws_iam_user_policy.changed", {"policy": POLICY.replace("*", "arn:x"),
+                                               "user": "ci"}),
+    ], [
+        configured("aws_iam_user_policy.same", {"policy": doc}),
+        configured("aws_iam_user_policy.changed", {"policy": doc}),
+    ])
+    policies = {r.address: r.get("policy") for r in plan.parse(path).resources}
+    same = policies["aws_iam_user_policy.same"]
+    assert isinstance(same, Unknown)
+    assert same.refs == (Ref("data.aws_iam_policy_document.d", ("json",), ""),)
+    assert policies["aws_iam_user_policy.changed"] == POLICY.replace("*", "arn:x")
+
+
 @pytest.mark.parametrize(("text", "ref"), [
     ("aws_iam_role.ci.name", Ref("aws_iam_role.ci", ("name",), "m")),
     ("aws_iam_role.ci[0].arn", Ref("aws_iam_role.ci", (0, "arn"), "m")),
