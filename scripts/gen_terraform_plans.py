@@ -219,11 +219,8 @@ class PlanError(Exception):
 
 
 def _copy(case: Path, into: Path) -> None:
-    shutil.copytree(
-        case, into,
-        ignore=lambda _d, names: [n for n in names if n.startswith(".") or (n.endswith(".json")
-                                  and not n.endswith(".tf.json"))],
-    )
+    """The case without its hidden files (the generated plan, any ``.terraform``)."""
+    shutil.copytree(case, into, ignore=lambda _d, names: [n for n in names if n.startswith(".")])
 
 
 def plan_case(case: Path, root: Path, mirror: Path) -> Outcome:
