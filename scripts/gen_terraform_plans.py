@@ -190,13 +190,18 @@ def _reason(message: str) -> str:
     return message
 
 
+#: the frame Terraform draws around a diagnostic (box-drawing characters)
+_FRAME = re.compile("[\u2500-\u257f]+")
+#: the lines of a diagnostic that show where it is and the values around, not what it is
+_WHERE = re.compile(r"^(with |on |while calling |\d+:|[\w.\[\]\"]+ is )")
+
+
 def _first_error(text: str) -> str:
     """The first ``Error:`` line of Terraform's output and its detail, on one line."""
-    lines = [line.strip(" │╷╵") for line in text.splitlines()]
+    lines = [_FRAME.sub("", line).strip() for line in text.splitlines()]
     for index, line in enumerate(lines):
         if line.startswith("Error:"):
-            detail = [t for t in lines[index + 1: index + 12] if t and not t.startswith("with ")
-                      and not t.startswith("on ") and not re.match(r"^\d+:", t)]
+            detail = [t for t in lines[index + 1: index + 12] if t and not _WHERE.match(t)]
             message = " ".join([line, *detail[:2]])
             return re.sub(r"\s+", " ", message)[:300]
     return re.sub(r"\s+", " ", text.strip())[-300:] or "no output"
