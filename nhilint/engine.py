@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -65,7 +65,6 @@ def scan(paths: Sequence[Path], options: Options) -> ScanResult:
     known = collect()
     rules = select(known, options.select, options.ignore)
     names = {r.id: r.name for r in known}
-    keep = _scope(paths)
     found: list[Finding] = []
     directives: list[suppress.Directive] = []
     diagnostics: list[Diagnostic] = []
@@ -75,18 +74,25 @@ def scan(paths: Sequence[Path], options: Options) -> ScanResult:
     files: set[str] = set()
     resources = principals = 0
     calls = {}
+    named = {p for p in paths if p.is_file()}
+    located: set[str] = set()
     for unit in discover(paths, options.input_type).units:
         done, model_files, model_resources, model_calls = _scan_unit(unit, rules, options, names)
         calls[unit.path] = model_calls
         files.update(model_files)
+        if unit.path in named:
+            located.update(model_files)  # a named plan: its findings located in its .tf too
         resources += model_resources
         principals += len(done.graph.principals)
         graphs.append((done.path, done.graph))
         analysed.append(unit.path)
         found += done.findings
         directives += (d for d in done.directives if d not in directives)
-        errors += (e for e in done.errors if keep(e.path) and e not in errors)
-        diagnostics += (d for d in done.diagnostics if keep(d.path))
+        errors += (e for e in done.errors if e not in errors)
+        diagnostics += done.diagnostics
+    keep = _scope(paths, located)
+    errors = [e for e in errors if keep(e.path)]
+    diagnostics = [d for d in diagnostics if keep(d.path)]
     gated = _gate(_once_per_location(found), directives, analysed, rules, options)
     return ScanResult(
         findings=tuple(sorted((f for f in gated.findings if _in_scope(f, keep)), key=_order)),
@@ -180,9 +186,10 @@ def _in_scope(found: Finding, keep: Callable[[str], bool]) -> bool:
     )
 
 
-def _scope(paths: Sequence[Path]) -> Callable[[str], bool]:
-    """Named files report only what is located in them (their whole module is analysed)."""
-    files = {os.path.relpath(p) for p in paths if p.is_file()}
+def _scope(paths: Sequence[Path], located: Iterable[str] = ()) -> Callable[[str], bool]:
+    """Named files report only what is located in them (their whole module is analysed), or,
+    for a named plan, in the ``.tf`` files it was located in (``located``)."""
+    files = {os.path.relpath(p) for p in paths if p.is_file()} | set(located)
     dirs = tuple(os.path.relpath(p) for p in paths if not p.is_file())
 
     def keep(path: str) -> bool:

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from nhilint.identity import build_graph
+from nhilint.identity.aws.document import render_document
 from nhilint.identity.aws.uses import UseKind, effective, kind_of, policy_uses
 from nhilint.identity.graph import Automation, Graph, TrustKind
+from nhilint.identity.values import Index
 from nhilint.model import AttrPath, Resource, Span
 from nhilint.parsers import hcl
 from nhilint.settings import Settings
@@ -175,3 +177,17 @@ def test_a_policy_is_where_it_is_written_once_with_its_users(tmp_path: Path) -> 
     assert document.used_by == ("aws_iam_group_policy.a", "aws_iam_policy.deploy")
     assert document.span.line == 2
     assert [a.written_in for a in document.access] == ["data.aws_iam_policy_document.deploy"]
+
+
+def test_a_document_leaves_out_what_is_unset_or_empty_as_the_provider_does() -> None:
+    """A plan holds every unset argument of a document's statement (``not_actions = []``,
+    ``sid = ""``): the provider's JSON has none of them, and neither has ours."""
+    statement = {
+        "actions": ["iam:CreateUser"], "not_actions": [], "resources": ["*"],
+        "not_resources": [], "principals": [], "not_principals": [], "condition": [],
+        "effect": "Allow", "sid": "",
+    }
+    data = Resource("aws_iam_policy_document", "d", "data.aws_iam_policy_document.d", "data",
+                    {"statement": [statement]}, Span("main.tf", 1, 1))
+    (rendered,) = render_document(data, Index((data,))).statements
+    assert rendered.body == {"Effect": "Allow", "Action": ["iam:CreateUser"], "Resource": ["*"]}

@@ -9,7 +9,8 @@ explicit, and a rule both expected and ok on one line is a broken fixture.
 A file that cannot hold comments (``main.tf.json``, a plan's JSON) has a sidecar
 ``<file>.expected.toml`` instead, with tables ``[expect]`` and ``[ok]`` mapping a resource
 address to a list of rule ids; that file's findings are compared by (file, resource address,
-rule).
+rule).  A plan's findings are compared with its sidecar by address even where they point at
+the ``.tf`` beside it.
 
 A case may call modules in subdirectories (``modules/ci/main.tf``): their annotations count
 too (the line inside the module file), and ``instances.toml`` names, in an ``[expect]`` table,
@@ -31,6 +32,8 @@ from typing import TypeVar
 import pytest
 
 from nhilint.engine import Options, collect_rules, scan
+from nhilint.parsers import plan
+from nhilint.parsers.hcl.discover import config_files
 from nhilint.rule import Finding
 from nhilint.settings import Settings
 
@@ -104,22 +107,40 @@ def expected_rules(case: Path) -> set[str]:
 
 
 def problems(case: Path, root: Path = ROOT) -> list[str]:
-    """What is wrong with a case: unexpected, missing, or ok-marked findings."""
+    """What is wrong with a case: unexpected, missing, or ok-marked findings.
+
+    The configuration (``*.tf``, ``*.tf.json``) is scanned as Terraform and compared by line
+    (by address for a file with a sidecar); each plan with a sidecar is scanned alone, as a
+    plan, and its findings are compared by address with its sidecar, wherever they are located
+    (beside its configuration, a plan's findings point at the ``.tf``).  The plans
+    ``scripts/gen_terraform_plans.py`` writes have no sidecar: tests/test_plan_parity.py
+    holds their findings to the configuration's.
+    """
     marked = annotations(case, root)
+    shown = Path(os.path.relpath(case, root))
     found: list[str] = []
-    result = scan([Path(os.path.relpath(case, root))], Options(settings=Settings(today=SCAN_DATE)))
-    found += [f"diagnostic {d}" for d in result.diagnostics]
     by_address = sidecar_files(case, root)
-    reported = {
-        (f.span.path, f.span.line or 0, f.rule)
-        for f in result.findings
-        if f.span.path not in by_address
-    }
-    found += _compare(marked, reported)
-    addressed = {(f.span.path, f.resource, f.rule) for f in result.findings
-                 if f.span.path in by_address}
+    addressed: set[AddressKey] = set()
+    configured: list[Finding] = []
+    if config_files(case):
+        result = scan([shown], _options("terraform"))
+        configured = [f for f in result.findings if f.span.path not in by_address]
+        found += [f"diagnostic {d}" for d in result.diagnostics]
+        reported = {
+            (f.span.path, f.span.line or 0, f.rule)
+            for f in result.findings
+            if f.span.path not in by_address
+        }
+        found += _compare(marked, reported)
+        addressed |= {(f.span.path, f.resource, f.rule) for f in result.findings
+                      if f.span.path in by_address}
+    for name in sorted(by_address):
+        if plan.claims(root / name):
+            result = scan([Path(name)], _options("terraform-plan"))
+            found += [f"diagnostic {d}" for d in result.diagnostics]
+            addressed |= {(name, f.resource, f.rule) for f in result.findings}
     found += _compare(sidecars(case, root), addressed)
-    found += _instances(case, [f for f in result.findings if f.span.path not in by_address])
+    found += _instances(case, configured)
     return found
 
 
@@ -142,6 +163,10 @@ def _instances(case: Path, findings: Sequence[Finding]) -> list[str]:
     found += [f"{f.rule} {f.resource}: no module call in its evidence"
               for f in inside if not any(e.detail.startswith("module call ") for e in f.evidence)]
     return found
+
+
+def _options(kind: str) -> Options:
+    return Options(input_type=kind, settings=Settings(today=SCAN_DATE))
 
 
 K = TypeVar("K", Key, AddressKey)

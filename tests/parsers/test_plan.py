@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +114,9 @@ def test_plans_are_found_in_directories_but_not_in_hidden_ones(tmp_path: Path) -
     (tmp_path / ".terraform").mkdir()
     shown = ci_user_plan(tmp_path / "ci" / "plan.json")
     ci_user_plan(tmp_path / ".terraform" / "plan.json")
+    hidden = ci_user_plan(tmp_path / "ci" / ".terraform-plan.json")
     assert [u.path for u in discover([tmp_path]).units] == [shown]
+    assert [u.path for u in discover([hidden]).units] == [hidden]
 
 
 # --- what the plan becomes -----------------------------------------------------------------
@@ -176,6 +179,30 @@ def test_data_sources_read_while_planning_come_from_prior_state() -> None:
         "sid": ""}]
 
 
+def test_a_policy_that_is_a_documents_json_is_read_as_the_document(tmp_path: Path) -> None:
+    """The plan holds ``policy = data.aws_iam_policy_document.d.json`` as the rendered text
+    (re-encoded by the provider); it is read as the document, as the HCL reader reads it, so
+    the policy is judged once, where it is written.  A value computed from the document is not
+    the document and stays as planned."""
+    rendered = json.dumps(json.loads(POLICY), indent=2)
+    doc = {"references": ["data.aws_iam_policy_document.d.json", "data.aws_iam_policy_document.d"]}
+    path = write_plan(tmp_path / "plan.json", [
+        change("data.aws_iam_policy_document.d", {"json": rendered, "statement": []},
+               actions=("read",), mode="data"),
+        change("aws_iam_user_policy.same", {"policy": POLICY, "user": "ci"}),
+        change("aws_iam_user_policy.changed", {"policy": POLICY.replace("*", "arn:x"),
+                                               "user": "ci"}),
+    ], [
+        configured("aws_iam_user_policy.same", {"policy": doc}),
+        configured("aws_iam_user_policy.changed", {"policy": doc}),
+    ])
+    policies = {r.address: r.get("policy") for r in plan.parse(path).resources}
+    same = policies["aws_iam_user_policy.same"]
+    assert isinstance(same, Unknown)
+    assert same.refs == (Ref("data.aws_iam_policy_document.d", ("json",), ""),)
+    assert policies["aws_iam_user_policy.changed"] == POLICY.replace("*", "arn:x")
+
+
 @pytest.mark.parametrize(("text", "ref"), [
     ("aws_iam_role.ci.name", Ref("aws_iam_role.ci", ("name",), "m")),
     ("aws_iam_role.ci[0].arn", Ref("aws_iam_role.ci", (0, "arn"), "m")),
@@ -226,39 +253,6 @@ def test_provider_default_tags_give_the_owner(tmp_path: Path) -> None:
     assert ("NHI002", "aws_iam_user.ci") not in findings(path)
 
 
-# --- parity with the HCL the plan was made from ----------------------------------------------
-
-#: (rule, address) the plan gives and the HCL does not, and the reverse, per case.  The plan
-#: inlines ``data.aws_iam_policy_document.fail_1`` into the two policies that use it, and the
-#: configuration's ``references`` cannot be told from a value computed from that document, so
-#: the plan judges it at each holder; the HCL judges the one document a reviewer edits (the
-#: right place, see nhilint/identity/aws/written.py).  The facts agree: iam:* on *.
-KNOWN_DIFFERENCES = {
-    "plan_iam": (
-        {("NHI011", "aws_iam_role_policy.fail_1"), ("NHI011", "aws_iam_user_policy.fail_3")},
-        {("NHI011", "data.aws_iam_policy_document.fail_1")},
-    ),
-}
-PARITY_CASES = sorted(
-    p.parent for p in (ROOT / "fixtures").rglob("*.json")
-    if plan.claims(p) and any(p.parent.glob("*.tf"))
-)
-
-
-@pytest.mark.parametrize("case", PARITY_CASES, ids=[c.name for c in PARITY_CASES])
-def test_plan_and_hcl_give_the_same_findings(case: Path, in_repo: Path) -> None:
-    relative = case.relative_to(ROOT)
-    from_plan = findings(relative, input_type="terraform-plan")
-    from_hcl = findings(relative, input_type="terraform")
-    assert from_plan and from_hcl
-    only_plan, only_hcl = KNOWN_DIFFERENCES.get(case.name, (set(), set()))
-    assert (from_plan - from_hcl, from_hcl - from_plan) == (only_plan, only_hcl)
-
-
-def test_there_is_a_parity_case() -> None:
-    assert PARITY_CASES
-
-
 # --- command line --------------------------------------------------------------------------
 
 
@@ -266,10 +260,31 @@ def test_input_type_chooses_what_is_read(
     in_repo: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
     case = str(IAM_CASE.relative_to(ROOT))
-    for kind, shown in (("terraform-plan", "tfplan.json"), ("terraform", "main.tf")):
+    # the plan's findings point at the main.tf beside it: the plan and main.tf are read
+    for kind, files in (("terraform-plan", 2), ("terraform", 1)):
         main(["check", case, "--input-type", kind, "--format", "json", "--fail-on", "critical"])
         report = json.loads(capsys.readouterr().out)
-        assert {Path(f["path"]).name for f in report["findings"]} == {shown}
+        assert report["summary"]["files"] == files
+        assert {Path(f["path"]).name for f in report["findings"]} == {"main.tf"}
+
+
+def located(path: Path, kind: str) -> set[tuple[str, str, str, int | None]]:
+    result = scan([Path(os.path.relpath(path))], Options(input_type=kind))
+    return {(f.rule, f.resource, f.span.path, f.span.line) for f in result.findings}
+
+
+def test_plan_findings_point_at_the_configuration_beside_the_plan(
+    tmp_path: Path, in_repo: Path,
+) -> None:
+    beside = located(IAM_CASE / "tfplan.json", "terraform-plan")
+    assert beside == located(IAM_CASE, "terraform")
+    alone = tmp_path / "tfplan.json"
+    alone.write_bytes((IAM_CASE / "tfplan.json").read_bytes())
+    in_plan = {(rule, address, os.path.relpath(alone), None) for rule, address, _, _ in beside}
+    assert located(alone, "terraform-plan") == in_plan
+    # a .tf beside it that is not its configuration (it does not declare the plan's resources)
+    (tmp_path / "main.tf").write_text('resource "aws_iam_role" "example" {}\n', encoding="utf-8")
+    assert located(alone, "terraform-plan") == in_plan
 
 
 def test_input_type_plan_on_hcl_reads_nothing_and_says_so(
@@ -292,10 +307,16 @@ def test_input_type_applies_to_baseline_and_inventory(
     tmp_path: Path, in_repo: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
     case = str(IAM_CASE.relative_to(ROOT))
+    alone = tmp_path / "plan"
+    alone.mkdir()
+    (alone / "tfplan.json").write_bytes((IAM_CASE / "tfplan.json").read_bytes())
     written = tmp_path / "baseline.json"
-    assert main(["baseline", case, "--input-type", "terraform-plan", "-o", str(written)]) == 0
-    assert "wrote 8 finding(s)" in capsys.readouterr().out
-    assert "main.tf" not in written.read_text(encoding="utf-8")
+    for kind, count in (("terraform-plan", 7), ("terraform", 0)):
+        main(["baseline", str(alone), "--input-type", kind, "-o", str(written)])
+        assert f"wrote {count} finding(s)" in capsys.readouterr().out
+    main(["baseline", str(alone), "--input-type", "terraform-plan", "-o", str(written)])
+    assert "tfplan.json" in written.read_text(encoding="utf-8")
+    capsys.readouterr()
     main(["inventory", case, "--input-type", "terraform", "--format", "json"])
     modules = json.loads(capsys.readouterr().out)["modules"]
     assert [m["path"] for m in modules] == [case]

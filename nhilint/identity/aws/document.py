@@ -154,14 +154,20 @@ def _statement_json(block: Mapping[str, object]) -> dict[str, object]:
         ("not_resources", "NotResource"),
     )
     for attr, key in pairs:
-        if block.get(attr) is not None:
+        if _written(block.get(attr)):
             body[key] = block[attr]
     for attr, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
-        if block.get(attr) is not None:
+        if _written(block.get(attr)):
             body[key] = _principals(block[attr])
-    if block.get("condition") is not None:
+    if _written(block.get("condition")):
         body["Condition"] = _conditions(block["condition"])
     return body
+
+
+def _written(value: object) -> bool:
+    """The provider leaves out of the JSON what is unset, null or empty (a plan holds every
+    unset argument of a document's statement as ``[]`` or ``""``)."""
+    return value is not None and value != [] and value != ""
 
 
 def _principals(blocks: object) -> object:

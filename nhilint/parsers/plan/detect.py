@@ -45,9 +45,12 @@ def _read(path: Path) -> bytes | None:
 
 
 def plan_files(paths: Sequence[Path]) -> list[Path]:
-    """Named files that are plans, and the ``*.json`` plans under named directories (hidden
-    directories, ``.terraform`` among them, are skipped; linked directories are not followed),
-    sorted."""
+    """Named files that are plans, and the ``*.json`` plans under named directories, sorted.
+
+    Hidden directories (``.terraform`` among them) and hidden files (``.terraform-plan.json``,
+    a plan kept beside its configuration) are skipped under a directory, as Terraform skips
+    hidden ``.tf`` files; a named hidden file is read.  Linked directories are not followed.
+    """
     found: set[Path] = set()
     for path in paths:
         if path.is_file():
@@ -62,5 +65,6 @@ def _json_files(root: Path) -> list[Path]:
     found = []
     for directory, subdirs, files in os.walk(root):
         subdirs[:] = [d for d in subdirs if not d.startswith(".")]
-        found += [Path(directory, f) for f in files if f.endswith(".json")]
+        found += [Path(directory, f) for f in files
+                  if f.endswith(".json") and not f.startswith(".")]
     return found

@@ -26,13 +26,20 @@ class Config(NamedTuple):
     expressions: Mapping[tuple[str, str], Mapping[str, object]]
     providers: Mapping[str, Mapping[str, object]]
     provider_keys: Mapping[tuple[str, str], str]
+    #: each module output's expression, by (module path, output name)
+    outputs: Mapping[tuple[str, str], Mapping[str, object]] = {}
 
 
 def read_config(configuration: object) -> Config:
     expressions: dict[tuple[str, str], Mapping[str, object]] = {}
     keys: dict[tuple[str, str], str] = {}
     root = configuration.get("root_module") if isinstance(configuration, dict) else None
+    outputs: dict[tuple[str, str], Mapping[str, object]] = {}
     for path, module in _modules(root, ""):
+        for name, output in _dict(module.get("outputs")).items():
+            expression = output.get("expression") if isinstance(output, dict) else None
+            if isinstance(expression, dict):
+                outputs[(path, name)] = expression
         for resource in _list(module.get("resources")):
             address = resource.get("address")
             if isinstance(address, str):
@@ -42,7 +49,7 @@ def read_config(configuration: object) -> Config:
                     keys[(path, address)] = key
     providers = _dict(configuration.get("provider_config")) if isinstance(
         configuration, dict) else {}
-    return Config(expressions, {k: _dict(v) for k, v in providers.items()}, keys)
+    return Config(expressions, {k: _dict(v) for k, v in providers.items()}, keys, outputs)
 
 
 def _modules(module: object, path: str) -> Iterator[tuple[str, Mapping[str, object]]]:

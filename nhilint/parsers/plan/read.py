@@ -1,4 +1,8 @@
-"""One plan file to a :class:`~nhilint.model.Model`; never raises."""
+"""One plan file to a :class:`~nhilint.model.Model`; never raises.
+
+Values come from the plan; where the plan sits beside its configuration, positions come from
+the ``.tf`` (:mod:`nhilint.parsers.plan.located`).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ from pathlib import Path
 from nhilint.model import AttrPath, Diagnostic, Model, Output, Provider, Ref, Resource, Span
 from nhilint.parsers.plan.changes import Where, merge, provider_address, resource_of
 from nhilint.parsers.plan.detect import MAX_PLAN_BYTES, is_plan_document
+from nhilint.parsers.plan.documents import as_document_references
 from nhilint.parsers.plan.expressions import Config, read_config, value_of
+from nhilint.parsers.plan.located import configuration_beside, is_configuration, locate
 
 PARSE_ERROR = "NHI900"
 
@@ -29,7 +35,12 @@ def read_plan(path: Path) -> Model:
         document = _load(path)
         if isinstance(document, str):
             return Model(files=(shown,), diagnostics=(Diagnostic(PARSE_ERROR, shown, 1, document),))
-        return _model(document, shown)
+        config = read_config(document.get("configuration"))
+        model = _model(document, config, shown)
+        source = configuration_beside(path)
+        if source is None or not is_configuration(config, source):
+            return model
+        return locate(model, source)
     except Exception as exc:  # the reader must never stop a scan
         message = f"internal error reading plan: {exc!r}"
         return Model(files=(shown,), diagnostics=(Diagnostic(PARSE_ERROR, shown, 1, message),))
@@ -54,8 +65,7 @@ def _load(path: Path) -> dict[str, object] | str:
     return document
 
 
-def _model(document: Mapping[str, object], shown: str) -> Model:
-    config = read_config(document.get("configuration"))
+def _model(document: Mapping[str, object], config: Config, shown: str) -> Model:
     where = Where(shown, config)
     resources: list[Resource] = []
     diagnostics: list[Diagnostic] = []
@@ -70,7 +80,7 @@ def _model(document: Mapping[str, object], shown: str) -> Model:
             diagnostics.append(read)
     resources += _prior_data(document.get("prior_state"), {r.address for r in resources}, where)
     return Model(
-        resources=tuple(resources),
+        resources=tuple(as_document_references(resources, config)),
         providers=_providers(config, shown),
         files=(shown,),
         diagnostics=tuple(diagnostics),
