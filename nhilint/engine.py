@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -22,7 +21,7 @@ from nhilint import suppress
 from nhilint.baseline import Baseline, Entry, match
 from nhilint.identity import build_graph
 from nhilint.identity.graph import Graph
-from nhilint.model import Diagnostic, Model, ModuleCall
+from nhilint.model import Diagnostic, Model, ModuleCall, in_module
 from nhilint.parsers.hcl.tree import module_roles
 from nhilint.parsers.registry import PARSERS, SourceUnit, discover
 from nhilint.registry import RuleError, collect, select
@@ -277,7 +276,7 @@ def finding(rule: Rule, hit: Hit, settings: Settings | None = None) -> Finding:
     principal): no line, no file name, no wording, so it survives moves and rewording.
     """
     resources = dict.fromkeys([hit.resource, *(e.resource for e in hit.evidence), *hit.chain])
-    about = _last_step(hit.resource) if hit.per_location else hit.resource
+    about = in_module(hit.resource) if hit.per_location else hit.resource
     identity = "\0".join((rule.id, about, hit.key, hit.principal))
     severity = hit.severity if hit.severity is not None else rule.severity
     return Finding(
@@ -297,15 +296,6 @@ def finding(rule: Rule, hit: Hit, settings: Settings | None = None) -> Finding:
         cause=hit.cause,
         per_location=hit.per_location,
     )
-
-
-_LAST_STEP = re.compile(r'(?:^|\.)((?:module\.)?[\w-]+\.[\w-]+(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?)$')
-
-
-def _last_step(address: str) -> str:
-    """``module.a["x"].module.label`` -> ``module.label``: the object as written."""
-    match = _LAST_STEP.search(address)
-    return match.group(1) if match else address
 
 
 def _once_per_location(found: Sequence[Finding]) -> list[Finding]:

@@ -267,6 +267,19 @@ class Resource:
 _LAST_KEY = re.compile(r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]$')
 
 
+#: one ``module.NAME`` or ``module.NAME[KEY]`` step of an address, with its trailing dot
+_MODULE_STEP = re.compile(r'module\.[A-Za-z_][\w-]*(?:\["(?:[^"\\]|\\.)*"\]|\[\d+\])?\.')
+
+
+def in_module(address: str) -> str:
+    """The address inside its module: ``module.bots["a"].aws_iam_user.bot`` is
+    ``aws_iam_user.bot``, ``module.a["x"].module.label`` is ``module.label`` (the object as
+    written, whichever module instance reaches it)."""
+    while match := _MODULE_STEP.match(address):
+        address = address[match.end() :]
+    return address
+
+
 def without_key(address: str) -> str:
     """An address without its last instance key: ``module.m["a"].aws_iam_role.r[0]`` ->
     ``module.m["a"].aws_iam_role.r`` (the module instance keys stay)."""

@@ -14,12 +14,12 @@ import dataclasses
 import datetime
 import functools
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from nhilint.config import discover, find, load
 from nhilint.engine import Options, collect_rules, scan, select_rules
+from nhilint.model import in_module
 from nhilint.parsers.registry import detect
 from nhilint.rule import Finding, Rule
 
@@ -42,9 +42,6 @@ NOT_RESOURCES = ("provider", "var", "local", "output", "module")
 def resource_types(rule_id: str) -> tuple[str, ...]:
     """The resource types (fnmatch patterns) findings of ``rule_id`` can be about."""
     return RULE_RESOURCE_TYPES.get(rule_id, RESOURCE_TYPES)
-
-#: one ``module.NAME`` or ``module.NAME[KEY]`` step of an address, with its trailing dot
-_MODULE_STEP = re.compile(r'module\.[A-Za-z_][\w-]*(?:\["(?:[^"\\]|\\.)*"\]|\[\d+\])?\.')
 
 Index = Mapping[tuple[str, str], tuple[Finding, ...]]
 
@@ -70,9 +67,7 @@ def rules() -> tuple[Rule, ...]:
 def local_address(address: str) -> str:
     """The address inside its module: ``module.bots["a"].aws_iam_user.bot`` is
     ``aws_iam_user.bot`` (nhilint judges a module's source once, for all its instances)."""
-    while match := _MODULE_STEP.match(address):
-        address = address[match.end() :]
-    return address
+    return in_module(address)
 
 
 @functools.cache

@@ -338,7 +338,7 @@ class _Reader:
         for child in done.children:
             self.collect(child)
 
-    def _found(self, found: Output | ModuleCall | Diagnostic) -> None:
+    def _found(self, found: Output | Diagnostic) -> None:
         if isinstance(found, Diagnostic):
             self.diagnostics.append(found)
         elif isinstance(found, Output):
