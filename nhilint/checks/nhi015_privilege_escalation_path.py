@@ -32,6 +32,10 @@ def privilege_escalation_path(ctx: RuleContext) -> Iterator[Hit]:
     role). The permissions of a combination may come from different policies: the finding
     names the combination, and its evidence names where each permission is granted.
 
+    The rule is AWS-only: nhilint has no maintained escalation-path data for GCP or Azure
+    yet. There the identity-altering permissions themselves (a service account key admin, a
+    token creator, a role assignment writer) are what NHI001–NHI004 and NHI011 weigh.
+
     ## Why is this bad?
     The principal can give itself (or a compute resource it controls) more access than it
     was granted: whoever controls the automation, through a leaked secret or a poisoned
