@@ -34,7 +34,7 @@ def privilege_escalation_path(ctx: RuleContext) -> Iterator[Hit]:
 
     The rule is AWS-only: nhilint has no maintained escalation-path data for GCP or Azure
     yet. There the identity-altering permissions themselves (a service account key admin, a
-    token creator, a role assignment writer) are what NHI001–NHI004 and NHI011 weigh.
+    token creator, a role assignment writer) are what NHI001 to NHI004 and NHI011 weigh.
 
     ## Why is this bad?
     The principal can give itself (or a compute resource it controls) more access than it

@@ -1,0 +1,1 @@
+"""The GCP adapter's parts: the predefined-role catalog (:mod:`.catalog`)."""
