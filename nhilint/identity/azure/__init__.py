@@ -1,0 +1,1 @@
+"""The Azure adapter's parts: the built-in role catalog (:mod:`.catalog`)."""
