@@ -53,9 +53,15 @@ _REFERENCE_NAME = re.compile(
 _MAYBE = re.compile(
     r"[A-Za-z0-9+/=_\-]{16,}|PRIVATE KEY|PuTTY-User-Key|://[^/\s:@]+:[^/\s@]+@",
 )
+#: a word of a name, possibly with a digit or two inside (``k8s``, ``i18n``)
+_WORD = r"[a-z]+(?:\d{1,2}[a-z]+)?"
 #: a placeholder or a name: words of one case and separators (``REPLACE_ME``,
-#: ``admin/db_password``, ``changeme``), or one capitalised word (``Placeholder``)
-_WORDS = re.compile(r"[a-z]+(?:[-_./ ]+[a-z]+)*|[A-Z]+(?:[-_./ ]+[A-Z]+)*|[A-Z][a-z]+")
+#: ``admin/db_password``, ``changeme``), three or more such lower-case words
+#: (``tfc-agent-k8s-secrets``, the name of a secret), or one capitalised word (``Placeholder``)
+_WORDS = re.compile(
+    rf"[a-z]+(?:[-_./ ]+[a-z]+)*|{_WORD}(?:[-_./]+{_WORD}){{2,}}"
+    r"|[A-Z]+(?:[-_./ ]+[A-Z]+)*|[A-Z][a-z]+"
+)
 _SECRET_NAME = re.compile(r"pass|pwd|secret|key|token|auth|contrase", re.IGNORECASE)
 
 
