@@ -27,14 +27,16 @@ import argparse
 import hashlib
 import json
 import os
-import subprocess
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+
+from git_source import DatasetError, blobs, pinned, resolve  # noqa: E402
 
 from nhilint.identity.aws.actions import (  # noqa: E402  (the repository's own package)
     ALTERS,
@@ -56,10 +58,6 @@ _KEPT = ("Effect", "Resource", "NotResource", "Condition")
 _ARN_PREFIX = "arn:aws:iam::aws:policy/"
 
 
-class DatasetError(Exception):
-    """The dataset cannot be read at the commit asked for."""
-
-
 @dataclass(frozen=True)
 class Source:
     """One dataset file as read: ``key`` is the ARN's ``path/name``, or the name alone when the
@@ -72,42 +70,6 @@ class Source:
 
 
 # --------------------------------------------------------------------------- reading the dataset
-
-
-def git(dataset: Path, *args: str, data: bytes | None = None) -> bytes:
-    run = subprocess.run(["git", "-C", str(dataset), *args], input=data, capture_output=True,
-                         check=False)
-    if run.returncode != 0:
-        raise DatasetError(f"git {' '.join(args[:2])}: {run.stderr.decode(errors='replace')}")
-    return run.stdout
-
-
-def resolve(dataset: Path, commit: str) -> tuple[str, str]:
-    """The full commit id and its commit date."""
-    shown = git(dataset, "log", "-1", "--format=%H %cI", commit, "--").decode().split()
-    if len(shown) != 2:
-        raise DatasetError(f"no commit {commit} in {dataset}")
-    return shown[0], shown[1]
-
-
-def blobs(dataset: Path, commit: str) -> Iterator[tuple[str, bytes]]:
-    """Every ``aws/managedpolicies/*.json`` file at ``commit``: (path, content)."""
-    listing = git(dataset, "ls-tree", "-z", commit, FOLDER).split(b"\0")
-    files = [line.decode().split("\t", 1) for line in listing if line]
-    ids = [(meta.split()[2], path) for meta, path in files if path.endswith(".json")]
-    if not ids:
-        raise DatasetError(f"no {FOLDER}*.json at {commit}")
-    out = git(dataset, "cat-file", "--batch", data="".join(f"{i}\n" for i, _ in ids).encode())
-    at = 0
-    for blob, path in ids:
-        end = out.index(b"\n", at)
-        header = out[at:end].decode()
-        fields = header.split()
-        if len(fields) != 3 or fields[1] != "blob":
-            raise DatasetError(f"{path} ({blob}) is not in the clone: {header}")
-        at = end + 1 + int(fields[2])
-        yield path, out[end + 1:at]
-        at += 1
 
 
 def source(path: str, content: bytes) -> Source:
@@ -278,20 +240,11 @@ def _line(value: object) -> str:
 # --------------------------------------------------------------------------- CLI
 
 
-def pinned(output: Path) -> str | None:
-    """The commit the current data file pins, if it names one."""
-    try:
-        commit = json.loads(output.read_text(encoding="utf-8"))["_meta"]["source"]["commit"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return commit if isinstance(commit, str) else None
-
-
 def generate(dataset: Path, commit: str, catalog_file: Path = CATALOG) -> dict[str, object]:
     full, date = resolve(dataset, commit)
     raw = json.loads(catalog_file.read_text(encoding="utf-8"))
     catalog = catalog_from_data(raw)
-    sources = [source(path, content) for path, content in blobs(dataset, full)]
+    sources = [source(path, content) for path, content in blobs(dataset, full, FOLDER)]
     return build(sources, catalog, {"commit": full, "committed": date},
                  raw.get("_meta", {}).get("versions", {}), escalation_members(catalog))
 

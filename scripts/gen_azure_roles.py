@@ -23,13 +23,15 @@ import argparse
 import hashlib
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+
+from git_source import DatasetError, git, pinned, resolve, write_or_check  # noqa: E402
 
 from nhilint.identity.azure.catalog import Rules, granted, rules_from_data  # noqa: E402
 
@@ -39,25 +41,6 @@ REPOSITORY = "https://github.com/iann0036/iam-dataset"
 FILE = "azure/built-in-roles-raw.json"
 ENV = "NHILINT_IAM_DATASET"
 PINNED = "2073fa52ac008a45477aa0b1b4580cd99135bf60"
-
-
-class DatasetError(Exception):
-    """The dataset cannot be read at the commit asked for."""
-
-
-def git(dataset: Path, *args: str) -> bytes:
-    run = subprocess.run(["git", "-C", str(dataset), *args], capture_output=True, check=False)
-    if run.returncode != 0:
-        raise DatasetError(f"git {' '.join(args[:2])}: {run.stderr.decode(errors='replace')}")
-    return run.stdout
-
-
-def resolve(dataset: Path, commit: str) -> tuple[str, str]:
-    """The full commit id and its commit date."""
-    shown = git(dataset, "log", "-1", "--format=%H %cI", commit, "--").decode().split()
-    if len(shown) != 2:
-        raise DatasetError(f"no commit {commit} in {dataset}")
-    return shown[0], shown[1]
 
 
 def definitions(dataset: Path, commit: str) -> list[dict[str, object]]:
@@ -130,13 +113,6 @@ def generate(dataset: Path, commit: str) -> str:
                         text))
 
 
-def pinned(output: Path) -> str:
-    try:
-        return str(json.loads(output.read_text())["_meta"]["source"]["commit"])
-    except (OSError, ValueError, KeyError):
-        return PINNED
-
-
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dataset", type=Path, default=os.environ.get(ENV),
@@ -148,19 +124,11 @@ def main(argv: Iterable[str] | None = None) -> int:
     if args.dataset is None:
         parser.error(f"--dataset or ${ENV} is required")
     try:
-        text = generate(args.dataset, args.commit or pinned(args.output))
+        text = generate(args.dataset, args.commit or pinned(args.output) or PINNED)
     except DatasetError as error:
         print(f"gen_azure_roles: {error}", file=sys.stderr)
         return 2
-    if args.check:
-        current = args.output.read_text() if args.output.exists() else ""
-        if current != text:
-            print(f"{args.output} is stale: run scripts/gen_azure_roles.py", file=sys.stderr)
-            return 1
-        return 0
-    args.output.write_text(text)
-    print(f"wrote {args.output}")
-    return 0
+    return write_or_check(args.output, text, "gen_azure_roles.py", check=args.check)
 
 
 if __name__ == "__main__":

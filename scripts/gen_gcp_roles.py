@@ -23,13 +23,15 @@ import argparse
 import hashlib
 import json
 import os
-import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+
+from git_source import DatasetError, blobs, pinned, resolve, write_or_check  # noqa: E402
 
 from nhilint.identity.gcp.catalog import Rules, rules_from_data  # noqa: E402
 
@@ -39,45 +41,6 @@ REPOSITORY = "https://github.com/iann0036/iam-dataset"
 FOLDER = "gcp/roles/"
 ENV = "NHILINT_IAM_DATASET"
 PINNED = "2073fa52ac008a45477aa0b1b4580cd99135bf60"
-
-
-class DatasetError(Exception):
-    """The dataset cannot be read at the commit asked for."""
-
-
-def git(dataset: Path, *args: str, data: bytes | None = None) -> bytes:
-    run = subprocess.run(["git", "-C", str(dataset), *args], input=data, capture_output=True,
-                         check=False)
-    if run.returncode != 0:
-        raise DatasetError(f"git {' '.join(args[:2])}: {run.stderr.decode(errors='replace')}")
-    return run.stdout
-
-
-def resolve(dataset: Path, commit: str) -> tuple[str, str]:
-    """The full commit id and its commit date."""
-    shown = git(dataset, "log", "-1", "--format=%H %cI", commit, "--").decode().split()
-    if len(shown) != 2:
-        raise DatasetError(f"no commit {commit} in {dataset}")
-    return shown[0], shown[1]
-
-
-def blobs(dataset: Path, commit: str) -> Iterator[tuple[str, bytes]]:
-    """Every ``gcp/roles/*.json`` file at ``commit``: (path, content)."""
-    listing = git(dataset, "ls-tree", "-z", commit, FOLDER).split(b"\0")
-    files = [line.decode().split("\t", 1) for line in listing if line]
-    ids = [(meta.split()[2], path) for meta, path in files if path.endswith(".json")]
-    if not ids:
-        raise DatasetError(f"no {FOLDER}*.json at {commit}")
-    out = git(dataset, "cat-file", "--batch", data="".join(f"{i}\n" for i, _ in ids).encode())
-    at = 0
-    for blob, path in ids:
-        end = out.index(b"\n", at)
-        fields = out[at:end].decode().split()
-        if len(fields) != 3 or fields[1] != "blob":
-            raise DatasetError(f"{path} ({blob}) is not in the clone")
-        at = end + 1 + int(fields[2])
-        yield path, out[end + 1:at]
-        at += 1
 
 
 def roles(files: Iterable[tuple[str, bytes]]) -> dict[str, list[str]]:
@@ -131,14 +94,7 @@ def generate(dataset: Path, commit: str) -> str:
     text = RULES.read_bytes()
     rules = rules_from_data(json.loads(text))
     pin = resolve(dataset, commit)
-    return render(build(roles(blobs(dataset, pin[0])), rules, pin, text))
-
-
-def pinned(output: Path) -> str:
-    try:
-        return str(json.loads(output.read_text())["_meta"]["source"]["commit"])
-    except (OSError, ValueError, KeyError):
-        return PINNED
+    return render(build(roles(blobs(dataset, pin[0], FOLDER)), rules, pin, text))
 
 
 def main(argv: Iterable[str] | None = None) -> int:
@@ -152,19 +108,11 @@ def main(argv: Iterable[str] | None = None) -> int:
     if args.dataset is None:
         parser.error(f"--dataset or ${ENV} is required")
     try:
-        text = generate(args.dataset, args.commit or pinned(args.output))
+        text = generate(args.dataset, args.commit or pinned(args.output) or PINNED)
     except DatasetError as error:
         print(f"gen_gcp_roles: {error}", file=sys.stderr)
         return 2
-    if args.check:
-        current = args.output.read_text() if args.output.exists() else ""
-        if current != text:
-            print(f"{args.output} is stale: run scripts/gen_gcp_roles.py", file=sys.stderr)
-            return 1
-        return 0
-    args.output.write_text(text)
-    print(f"wrote {args.output}")
-    return 0
+    return write_or_check(args.output, text, "gen_gcp_roles.py", check=args.check)
 
 
 if __name__ == "__main__":

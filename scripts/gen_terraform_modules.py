@@ -35,7 +35,6 @@ import fnmatch
 import json
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -43,6 +42,9 @@ from typing import NamedTuple
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+
+from git_source import DatasetError, git  # noqa: E402  (the scripts' shared reader)
 
 from nhilint.identity.aws import sso  # noqa: E402  (the repository's own package)
 from nhilint.identity.aws.context import KINDS  # noqa: E402
@@ -97,10 +99,6 @@ REPOSITORIES = (
 )
 
 
-class DatasetError(Exception):
-    """A repository cannot be read at the commit asked for."""
-
-
 class Pin(NamedTuple):
     tag: str
     commit: str
@@ -117,14 +115,6 @@ class Declared(NamedTuple):
 
 
 # --------------------------------------------------------------------------- reading git
-
-
-def git(where: Path, *args: str, data: bytes | None = None) -> bytes:
-    run = subprocess.run(["git", "-C", str(where), *args], input=data, capture_output=True,
-                         check=False)
-    if run.returncode != 0:
-        raise DatasetError(f"git {' '.join(args[:2])}: {run.stderr.decode(errors='replace')}")
-    return run.stdout
 
 
 def locate(mirror: Path, repository: Repository) -> Path:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from pinned_dataset import iam_dataset, load_script
 
 from nhilint.identity.aws.actions import (
     ALTERS,
@@ -42,26 +41,13 @@ def table() -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_aws_managed_policies", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses resolve annotations through sys.modules
-    spec.loader.exec_module(module)
-    return module
+    return load_script(GENERATOR)
 
 
 def _dataset(table: dict[str, object]) -> Path:
     """A clone of iann0036/iam-dataset holding the pinned commit, or a skip saying why not."""
     commit = table["_meta"]["source"]["commit"]  # type: ignore[index]
-    where = os.environ.get("NHILINT_IAM_DATASET")
-    if not where:
-        pytest.skip("NHILINT_IAM_DATASET is not set: no clone of iann0036/iam-dataset to "
-                    "regenerate the managed-policy table from (the invariants below still run)")
-    found = subprocess.run(["git", "-C", where, "cat-file", "-e", f"{commit}^{{commit}}"],
-                           capture_output=True, check=False)
-    if found.returncode != 0:
-        pytest.skip(f"{where} does not hold the pinned commit {commit}")
-    return Path(where)
+    return iam_dataset(commit, "managed-policy table")
 
 
 # --------------------------------------------------------------------------- staleness

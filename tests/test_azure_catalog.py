@@ -4,15 +4,11 @@ shipped table is what the pinned dataset and the reviewed rules give."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 
-import pytest
+from pinned_dataset import iam_dataset, load_script
 
 from nhilint.identity.azure.catalog import granted, load_catalog
 
@@ -25,25 +21,12 @@ FIC = "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredent
 
 
 def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_azure_roles", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(GENERATOR)
 
 
 def _dataset() -> Path:
     commit = json.loads(TABLE.read_text())["_meta"]["source"]["commit"]
-    where = os.environ.get("NHILINT_IAM_DATASET")
-    if not where:
-        pytest.skip("NHILINT_IAM_DATASET is not set: no clone of iann0036/iam-dataset to "
-                    "regenerate the Azure role table from (the invariants below still run)")
-    found = subprocess.run(["git", "-C", where, "cat-file", "-e", f"{commit}^{{commit}}"],
-                           capture_output=True, check=False)
-    if found.returncode != 0:
-        pytest.skip(f"{where} does not hold the pinned commit {commit}")
-    return Path(where)
+    return iam_dataset(commit, "Azure role table")
 
 
 def test_the_table_is_what_the_pinned_dataset_and_the_rules_give() -> None:

@@ -4,15 +4,12 @@ shipped table is what the pinned dataset and the reviewed rules give."""
 from __future__ import annotations
 
 import fnmatch
-import importlib.util
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from pinned_dataset import iam_dataset, load_script
 
 from nhilint.identity.gcp.catalog import load_catalog
 
@@ -23,25 +20,12 @@ RULES = ROOT / "nhilint" / "data" / "gcp_altering_rules.json"
 
 
 def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_gcp_roles", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(GENERATOR)
 
 
 def _dataset() -> Path:
     commit = json.loads(TABLE.read_text())["_meta"]["source"]["commit"]
-    where = os.environ.get("NHILINT_IAM_DATASET")
-    if not where:
-        pytest.skip("NHILINT_IAM_DATASET is not set: no clone of iann0036/iam-dataset to "
-                    "regenerate the GCP role table from (the invariants below still run)")
-    found = subprocess.run(["git", "-C", where, "cat-file", "-e", f"{commit}^{{commit}}"],
-                           capture_output=True, check=False)
-    if found.returncode != 0:
-        pytest.skip(f"{where} does not hold the pinned commit {commit}")
-    return Path(where)
+    return iam_dataset(commit, "GCP role table")
 
 
 def test_the_table_is_what_the_pinned_dataset_and_the_rules_give() -> None:
@@ -60,7 +44,8 @@ def test_check_fails_on_a_stale_table(tmp_path: Path) -> None:
 
 def test_every_rule_selects_a_permission_the_dataset_knows() -> None:
     dataset = _dataset()
-    roles = _generator().roles(_generator().blobs(dataset, "HEAD"))
+    generator = _generator()
+    roles = generator.roles(generator.blobs(dataset, "HEAD", generator.FOLDER))
     known = {p for permissions in roles.values() for p in permissions}
     for rule in json.loads(RULES.read_text())["rules"]:
         assert any(fnmatch.fnmatchcase(p, rule["pattern"]) for p in known), rule
