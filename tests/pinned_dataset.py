@@ -1,5 +1,6 @@
 """What the tests of generated data share: loading a generator script as a module, and the
-clone of iann0036/iam-dataset to regenerate from (or a skip saying why there is none)."""
+clone of a pinned source (iann0036/iam-dataset and others) to regenerate from (or a skip saying
+why there is none)."""
 
 from __future__ import annotations
 
@@ -26,9 +27,15 @@ def load_script(path: Path) -> ModuleType:
 def iam_dataset(commit: str, table: str) -> Path:
     """A clone of iann0036/iam-dataset holding ``commit`` (``$NHILINT_IAM_DATASET``), or a
     skip saying why not; ``table`` names what would be regenerated from it."""
-    where = os.environ.get("NHILINT_IAM_DATASET")
+    return pinned_clone("NHILINT_IAM_DATASET", "iann0036/iam-dataset", commit, table)
+
+
+def pinned_clone(env: str, repository: str, commit: str, table: str) -> Path:
+    """A clone of ``repository`` holding ``commit`` (the path in ``$env``), or a skip saying
+    why not; ``table`` names what would be regenerated from it."""
+    where = os.environ.get(env)
     if not where:
-        pytest.skip(f"NHILINT_IAM_DATASET is not set: no clone of iann0036/iam-dataset to "
+        pytest.skip(f"{env} is not set: no clone of {repository} to "
                     f"regenerate the {table} from (the invariants below still run)")
     found = subprocess.run(["git", "-C", where, "cat-file", "-e", f"{commit}^{{commit}}"],
                            capture_output=True, check=False)
