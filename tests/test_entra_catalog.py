@@ -91,6 +91,24 @@ def test_the_pinned_source_holds_the_ids_the_tests_rely_on() -> None:
     assert listed[DIRECTORY_READ_ALL] == "Directory.Read.All"
 
 
+def test_the_pinned_docs_give_directory_roles_every_rule_selects(tmp_path: Path) -> None:
+    generator = _generator()
+    docs = pinned_clone("NHILINT_ENTRA_DOCS", "MicrosoftDocs/entra-docs",
+                        generator.DOCS_PINNED, "Entra catalog's directory roles")
+    clone = _graph_clone()
+    out = tmp_path / "entra_catalog.json"
+    assert generator.main(["--dataset", str(clone), "--entra-docs", str(docs),
+                           "--entra-docs-commit", generator.DOCS_PINNED,
+                           "--output", str(out)]) == 0
+    roles = {e["name"]: e for e in json.loads(out.read_text())["directory_roles"]}
+    assert roles["Global Administrator"]["id"] == GLOBAL_ADMINISTRATOR
+    assert roles["Global Administrator"].get("altering")
+    assert roles["Directory Readers"]["id"] == DIRECTORY_READERS
+    assert not roles["Directory Readers"].get("altering")
+    for rule in json.loads(RULES.read_text())["directory_roles"]:
+        assert any(fnmatch.fnmatchcase(n, rule["pattern"]) for n in roles), rule
+
+
 # -- invariants of the shipped files -----------------------------------------------------------
 
 def test_the_table_pins_its_sources_and_the_rules_it_was_made_with() -> None:
