@@ -8,7 +8,10 @@ account; an IAM condition ending ``request.time`` is the grant's expiry and one 
 resource narrows it (:mod:`.conditions`).  What leaves is the platform-neutral graph of
 :mod:`nhilint.identity.graph`.  Members not declared here (``user:``, ``group:``,
 ``principalSet://``, a computed member) are principals named as written, with the automation
-verdict their type gives, or none.
+verdict their type gives, or none.  Google-managed service agents, and the service agent roles
+made for them (``roles/<service>.serviceAgent``), are Google's side of a service the
+configuration enables: their bindings are read as granting nothing to the configuration's
+principals.
 """
 
 from __future__ import annotations
@@ -19,12 +22,18 @@ from collections.abc import Iterator, Mapping
 from nhilint.identity.gcp.bindings import Binding, bindings
 from nhilint.identity.gcp.catalog import load_catalog
 from nhilint.identity.gcp.conditions import read_condition
-from nhilint.identity.gcp.context import PLATFORM, REASONING_ENGINE, Context, Who
+from nhilint.identity.gcp.context import (
+    PLATFORM,
+    REASONING_ENGINE,
+    Context,
+    Who,
+    service_agent_role,
+)
 from nhilint.identity.gcp.credentials import credentials
 from nhilint.identity.gcp.fixes import FIXES
 from nhilint.identity.gcp.principals import principal_for
 from nhilint.identity.gcp.roles import custom_policies, read_role
-from nhilint.identity.gcp.trusts import trusts
+from nhilint.identity.gcp.trusts import TOKENS, trusts
 from nhilint.identity.graph import (
     Access,
     Attachment,
@@ -122,13 +131,17 @@ def _agents(ctx: Context, found: _Found) -> Mapping[str, Resource]:
 
 
 def _bind(ctx: Context, binding: Binding, found: _Found) -> None:
+    if service_agent_role(binding.role):  # for Google's service agents only
+        return
     read = read_role(ctx, binding.role)
     condition = read_condition(binding.condition, ctx.settings.today)
     if condition.ended:
         return
     account = ctx.service_account(binding.target) if binding.level is ScopeLevel.RESOURCE else None
+    # minting the tokens of one service account is a trust of it (.trusts), not a grant
+    altering = read.altering - TOKENS if account is not None else read.altering
     access = Access(
-        read.permissions, read.altering, _scope(binding, account), binding.span,
+        read.permissions, altering, _scope(binding, account), binding.span,
         binding.written_in, wildcard=read.wildcard, conditions=condition.conditions,
         expiry=condition.expiry, undecided=read.undecided + condition.undecided,
         managed=read.managed,
@@ -140,6 +153,8 @@ def _bind(ctx: Context, binding: Binding, found: _Found) -> None:
         found.named(account)
         found.trusts += trusts(ctx, account, binding, read)
     for member in binding.members:
+        if ctx.service_agent(member.value):
+            continue
         who = ctx.member(member.value)
         found.named(who)
         where = Provenance(binding.resource.address, chain, member.span)

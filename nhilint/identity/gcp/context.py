@@ -45,6 +45,27 @@ _SA_EMAIL = re.compile(
     r"^(?P<id>[a-z][a-z0-9-]{4,28}[a-z0-9])@(?P<project>[^.]+)\.iam\.gserviceaccount\.com$")
 
 
+#: Google-managed service agents (``service-<project number>@gcp-sa-<service>.iam…``,
+#: ``service-org-<n>@…``, ``<n>@cloudservices.gserviceaccount.com``): Google's identities,
+#: acting for a service in the customer's project
+#: (https://cloud.google.com/iam/docs/service-agents)
+_AGENT_EMAIL = re.compile(
+    r"^serviceAccount:(?:service-(?:org-|folder-)?(?:\d+|\$\{[^}]*\})@[^\s\"]+"
+    r"|[^@\s\"]+@cloudservices\.gserviceaccount\.com)$")
+#: resources and data sources whose email is a service agent's
+_AGENT_SOURCES = (
+    "google_project_service_identity", "google_storage_project_service_account",
+    "google_bigquery_default_service_account", "google_kms_project_service_account",
+)
+#: predefined roles made for service agents only (``roles/<service>.serviceAgent``)
+_AGENT_ROLE = re.compile(r"^roles/[A-Za-z0-9.]+\.serviceAgent$")
+
+
+def service_agent_role(role: object) -> bool:
+    """A role Google documents as granted to its service agents only."""
+    return isinstance(role, str) and bool(_AGENT_ROLE.match(role))
+
+
 class Who(NamedTuple):
     """A principal named by a binding, key or trust: declared here or not."""
 
@@ -96,6 +117,15 @@ class Context:
             email = value.rsplit("/", 1)[-1].removeprefix("serviceAccount:")
             return self.member(f"serviceAccount:{email}")
         return self.member(value)
+
+    def service_agent(self, value: object) -> bool:
+        """The member is a Google-managed service agent (Google's identity, not the
+        configuration's: its grants are what the service needs to run)."""
+        if self.index.referenced(value, *_AGENT_SOURCES) is not None:
+            return True
+        text = value if isinstance(value, str) else (
+            value.source.strip().strip('"') if isinstance(value, Unknown) else "")
+        return bool(_AGENT_EMAIL.match(text))
 
     def member(self, value: object) -> Who:
         """The principal an IAM member names."""

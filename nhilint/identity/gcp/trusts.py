@@ -33,12 +33,16 @@ from nhilint.identity.graph import Claim, Condition, Narrowing, Text, Trust, Tru
 from nhilint.identity.values import as_list, first_block
 from nhilint.model import Cause, Resource, Unknown
 
-#: permissions that let a member become the service account they are granted on
-BECOME = frozenset({
+#: permissions that mint a session of the service account they are granted on: on one
+#: account they make a trust of it, not an identity-altering grant (obtaining the credentials
+#: of one named identity alters none, as ``sts:AssumeRole`` on one role does not)
+TOKENS = frozenset({
     "iam.serviceAccounts.getAccessToken", "iam.serviceAccounts.getOpenIdToken",
     "iam.serviceAccounts.signBlob", "iam.serviceAccounts.signJwt",
-    "iam.serviceAccounts.implicitDelegation", "iam.serviceAccountKeys.create",
+    "iam.serviceAccounts.implicitDelegation",
 })
+#: permissions that let a member become the service account they are granted on
+BECOME = TOKENS | {"iam.serviceAccountKeys.create"}
 POOL = "google_iam_workload_identity_pool"
 PROVIDER = "google_iam_workload_identity_pool_provider"
 _PEOPLE = ("user", "group", "domain")
@@ -148,12 +152,14 @@ def _provider_trust(account: Who, binding: Binding, member: Member, provider: Re
         claims.append(chosen)
     found, unread = _attribute_condition(provider.get("attribute_condition"), mapping, host)
     claims += found
+    audiences = _audiences(provider)
+    claims.append(Claim("aud", audiences))
     conditions += unread
     span = member.span
     return Trust(
         account.id, kind, issuer, span, provider.address,
         subjects=tuple(v for c in claims if c.name == "sub" for v in c.values),
-        audiences=_audiences(provider),
+        audiences=audiences,
         conditions=tuple(conditions), claims=tuple(claims), written_in=binding.written_in,
     )
 
