@@ -93,7 +93,8 @@ class Context:
                 linked[sp.address] = app.address
         declared = {
             r.address: r for r in managed
-            if (r.type in (*APPS, SP, UAMI) and r.address not in linked) or system_assigned(r)
+            if (r.type in (*APPS, SP, UAMI) and r.address not in linked
+                and not _first_party(r, entra)) or system_assigned(r)
         }
         by_address = {r.address: r for r in managed}
         return cls(model, index, roles, entra, settings, declared, linked, by_address)
@@ -147,6 +148,18 @@ class Context:
         if target is not None:
             return self.declared_principal(target)
         return Who(PrincipalId(PLATFORM, type_, _text(value)), False, self._data_source(value))
+
+
+def _first_party(resource: Resource, entra: EntraCatalog) -> bool:
+    """A service principal of a Microsoft API (``client_id`` from
+    ``azuread_application_published_app_ids``, or Graph's): the API, not automation."""
+    if resource.type != SP:
+        return False
+    value = resource.get("client_id", resource.get("application_id"))
+    if isinstance(value, str):
+        return value.lower() == entra.graph_app_id.lower()
+    return isinstance(value, Unknown) and any(
+        "published_app_ids" in r.address for r in value.refs)
 
 
 def _text(value: object) -> Text:

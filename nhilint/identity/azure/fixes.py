@@ -13,7 +13,7 @@ FIXES: Mapping[str, str] = MappingProxyType(dict([
     ("static-secret",
      "use a federated identity credential (azuread_application_federated_identity_credential, "
      "or a managed identity) instead of a client secret or certificate, and delete the "
-     "azuread_application_password"),
+     "password or certificate resource"),
     ("no-owner",
      "set owners = [<object id of the owning team's user or group>] on the application or "
      "service principal (or an azuread_application_owner); tag a managed identity with its "

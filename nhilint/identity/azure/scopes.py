@@ -23,7 +23,14 @@ _BY_TYPE = {
     "azurerm_resource_group": ScopeLevel.RESOURCE_GROUP,
     "azurerm_management_group": ScopeLevel.MANAGEMENT_GROUP,
 }
-_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
+_INTERPOLATION = re.compile(r"\$\{([^}]*)\}")
+#: what an interpolated reference stands for in a template's shape
+_SHAPES = {
+    ScopeLevel.SUBSCRIPTION: "/subscriptions/x",
+    ScopeLevel.RESOURCE_GROUP: "/subscriptions/x/resourceGroups/x",
+    ScopeLevel.MANAGEMENT_GROUP: "/providers/Microsoft.Management/managementGroups/x",
+}
+_ID_REFERENCE = re.compile(r"\s*((?:module\.\w+\.)?(?:data\.)?\w+\.\w+)\.id\s*$")
 
 
 def level_of(scope: object) -> ScopeLevel | None:
@@ -35,7 +42,7 @@ def level_of(scope: object) -> ScopeLevel | None:
         return None
     written = scope.source.strip()
     if written.startswith('"') and written.endswith('"'):
-        return _level_of_text(_INTERPOLATION.sub("x", written[1:-1]))
+        return _level_of_text(_INTERPOLATION.sub(_shape, written[1:-1]))
     for ref in scope.refs:
         type_ = resource_type(ref.address)
         if type_ in _BY_TYPE:
@@ -43,6 +50,14 @@ def level_of(scope: object) -> ScopeLevel | None:
         if type_.startswith("azurerm_") and ref.attr == ("id",):
             return ScopeLevel.RESOURCE
     return None
+
+
+def _shape(found: re.Match[str]) -> str:
+    """An interpolation in a scope template, as the scope text it stands for: a
+    subscription's, resource group's or management group's id by its shape, else ``x``."""
+    reference = _ID_REFERENCE.match(found.group(1))
+    level = _BY_TYPE.get(resource_type(reference.group(1))) if reference else None
+    return _SHAPES.get(level, "x") if level is not None else "x"
 
 
 def resource_type(address: str) -> str:
