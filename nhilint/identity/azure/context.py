@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from nhilint.identity.azure.catalog import AzureCatalog
 from nhilint.identity.azure.entra import EntraCatalog
+from nhilint.identity.azure.scopes import resource_type
 from nhilint.identity.graph import PrincipalId, PrincipalKind, Text
 from nhilint.identity.values import Index, as_list
 from nhilint.model import Model, Resource, Unknown
@@ -126,11 +127,8 @@ class Context:
         if target is not None:
             return self.declared_principal(target)
         ref = _text(value)
-        via = self._data_source(value)
-        type_ = OBJECT
-        if via:
-            type_ = via.split(".")[1]
-            type_ = type_ if type_ in (SP, USER, GROUP) else OBJECT
+        via = self._named_by(value)
+        type_ = resource_type(via) if via else OBJECT
         if isinstance(principal_type, str) and principal_type in PRINCIPAL_TYPES:
             type_ = PRINCIPAL_TYPES[principal_type]
         return Who(PrincipalId(PLATFORM, type_, ref), False, via)
@@ -140,6 +138,15 @@ class Context:
         if not isinstance(value, Unknown):
             return ""
         return next((r.address for r in value.refs if r.address.startswith("data.")), "")
+
+    @staticmethod
+    def _named_by(value: object) -> str:
+        """The service principal, user or group (a data source or a resource not judged
+        here) whose object id ``value`` is."""
+        if not isinstance(value, Unknown):
+            return ""
+        return next((r.address for r in value.refs
+                     if resource_type(r.address) in (SP, USER, GROUP)), "")
 
     def holder(self, value: object, type_: str) -> Who:
         """The principal an ``application_id`` / ``service_principal_id`` / identity id names:

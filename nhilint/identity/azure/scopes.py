@@ -63,7 +63,7 @@ def _shape(found: re.Match[str]) -> str:
 def resource_type(address: str) -> str:
     """``data.azurerm_subscription.x`` -> ``azurerm_subscription``."""
     parts = [p for p in address.split(".") if p]
-    if parts and parts[0] == "module":
+    while parts and parts[0] == "module":
         parts = parts[2:]
     if parts and parts[0] == "data":
         parts = parts[1:]
