@@ -113,12 +113,19 @@ class Context:
         if not isinstance(value, Unknown):
             return None
         for ref in value.refs:
-            target = self.index.target(ref)
+            target = self.index.target(ref) or self._one_principal(ref.qualified)
             if target is None or target.mode != "managed":
                 continue
             if target.address in self.declared or target.address in self.linked:
                 return target
         return None
+
+    def _one_principal(self, base: str) -> Resource | None:
+        """An instance of a counted service principal whose key is not known, when every
+        instance is the service principal of one application: that application."""
+        apps = {app for sp, app in self.linked.items()
+                if (r := self.by_address.get(sp)) is not None and r.base_address == base}
+        return self.by_address.get(apps.pop()) if len(apps) == 1 else None
 
     def principal(self, value: object, principal_type: object = None) -> Who:
         """Resolve an object id: a declared principal, or an external one typed by what

@@ -89,7 +89,7 @@ def _inline_passwords(ctx: Context, resource: Resource) -> Iterator[tuple[Who, C
         if isinstance(block, dict):
             end = block.get("end_date")
             yield who, Credential(
-                who.id, resource.address, "client-secret", "client secret",
+                who.id, resource.address, "client-secret", "client secret (password block)",
                 resource.span_of(("password",)), persistent=True,
                 rotated=_rotated(ctx, resource),
                 expiry=end if isinstance(end, str | Unknown) else None, exposed_in_state=True,

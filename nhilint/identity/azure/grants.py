@@ -71,14 +71,15 @@ class Found(NamedTuple):
 
 
 def scope(value: object) -> tuple[Scope, tuple[Undecided, ...]]:
-    """The scope of an assignment, and the scope as undecided when its level is not known."""
+    """The scope of an assignment, and the scope as undecided when its level is not known
+    (then placed at the narrowest level, so that no rule fires on a guess)."""
     level = level_of(value)
     text: Text = value if isinstance(value, str | Unknown) else Unknown("is not a scope id")
     if level is None:
         unknown = text if isinstance(text, Unknown) else None
         why = Undecided("the scope", unknown, "is not a scope nhilint can place",
                         None if unknown else Cause.NOT_EVALUATED)
-        return Scope(ScopeLevel.SUBSCRIPTION, (text,)), (why,)
+        return Scope(ScopeLevel.RESOURCE, (text,)), (why,)  # not guessed wider: NHI901 says
     return Scope(level, (text,), wildcard=level in _WIDE), ()
 
 
@@ -87,7 +88,10 @@ def definition_access(ctx: Context, resource: Resource) -> Access:
     actions: list[str] = []
     not_actions: list[str] = []
     undecided: list[Undecided] = []
-    for block in as_list(resource.get("permissions")):
+    blocks = resource.get("permissions")
+    if isinstance(blocks, Unknown):
+        undecided.append(Undecided("permissions", blocks, "are not known"))
+    for block in as_list(blocks):
         if not isinstance(block, dict):
             continue
         for key, into in (("actions", actions), ("not_actions", not_actions)):
