@@ -353,6 +353,7 @@ def test_no_secret_value_in_any_inventory(
 PLATFORM_CASES = {
     "aws": "fixtures/NHI001/user_key_inline",
     "gcp": "fixtures/NHI001/gcp_agent_engine",
+    "azure": "fixtures/NHI001/azure_sp_password_graph_role",
 }
 
 

@@ -27,7 +27,11 @@ def static_secret(ctx: RuleContext) -> Iterator[Hit]:
     identity-altering permissions (create users, attach policies, mint access keys, pass
     roles, assume any role …) and that also hold a long-lived secret: an AWS access key or a
     service-specific credential. Reading secrets, or obtaining the credentials of one named
-    role, is not identity-altering on its own.
+    role, is not identity-altering on its own. On Azure: an application or service principal
+    with a client secret or certificate (`azuread_application_password`,
+    `azuread_service_principal_password`, `azuread_application_certificate` …) and an
+    identity-altering role assignment, directory role or Microsoft Graph permission
+    (`RoleManagement.ReadWrite.Directory`, `Application.ReadWrite.All` …).
 
     ## Why is this bad?
     Whoever reads that secret (from CI variables, Terraform state, a laptop) gets a principal

@@ -26,7 +26,9 @@ def no_owner(ctx: RuleContext) -> Iterator[Hit]:
     ## What it does
     Finds automation principals with identity-altering permissions that carry no owner
     metadata: none of the owner tag keys (default `owner`, `Owner`, `team`, `Team`) on the
-    principal, nor in its provider's `default_tags`.
+    principal, nor in its provider's `default_tags`. An Entra ID application or service
+    principal is owned through `owners` (on either) or an `azuread_application_owner`; a
+    managed identity through an owner tag.
 
     ## Why is this bad?
     A privileged automation nobody owns is never reviewed, rotated or decommissioned. When it

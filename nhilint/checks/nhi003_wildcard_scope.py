@@ -34,6 +34,10 @@ def wildcard_scope(ctx: RuleContext) -> Iterator[Hit]:
     role `arn:aws:iam::*:role/*`, `NotResource`) with no condition narrowing them (such as
     `iam:PassedToService`, `iam:PermissionsBoundary` or a resource tag). Severity is critical
     when the grant reaches organisation-wide identity (AWS Organizations, IAM Identity Center).
+    On Azure: a role with `*` (Owner) at any scope, or an identity-altering role (User Access
+    Administrator, Role Based Access Control Administrator …) assigned at subscription,
+    management group or tenant scope without an ABAC `condition`; and Microsoft Graph
+    permissions and directory roles, which reach the whole tenant (critical).
 
     ## Why is this bad?
     An automation that can create or change *any* identity can give itself, or anyone, any

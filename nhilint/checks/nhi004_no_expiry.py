@@ -27,6 +27,11 @@ def no_expiry(ctx: RuleContext) -> Iterator[Hit]:
     Finds automation principals with identity-altering permissions where a grant has no time
     bound (no `DateLessThan` / `aws:CurrentTime` condition) or a persistent credential is
     never rotated (an access key without `lifecycle { replace_triggered_by = [time_rotating…] }`).
+    On Azure a plain role assignment is permanent; a PIM assignment
+    (`azurerm_pim_active_role_assignment`, `azurerm_pim_eligible_role_assignment`) ends at its
+    `schedule { expiration { … } }`; a client secret without `end_date` or
+    `rotate_when_changed` counts as never expiring (Microsoft Graph's two-year default is not
+    written in the configuration).
 
     ## Why is this bad?
     Access granted "for the migration" or "for the release" stays forever unless something

@@ -30,7 +30,10 @@ def long_lived_secret(ctx: RuleContext) -> Iterator[Hit]:
     whoever holds it and whatever the holder may do: an active `aws_iam_access_key`, an
     `aws_iam_service_specific_credential` (a Bedrock API key with `credential_age_days`
     expires and is not reported), an `aws_iam_signing_certificate`, an
-    `aws_iam_user_ssh_key`. `status = "Inactive"` is not live; a resource replaced through
+    `aws_iam_user_ssh_key`; on Azure an `azuread_application_password` or
+    `azuread_service_principal_password` without `end_date` or `rotate_when_changed` naming a
+    `time_rotating` (and a symmetric key credential without `end_date`). `status =
+    "Inactive"` is not live; a resource replaced through
     `lifecycle { replace_triggered_by = [time_rotating.<name>] }` (directly or through a
     `terraform_data`/`null_resource` keeper whose triggers name the `time_rotating`) is
     rotated. The message says when the secret is also written to the Terraform state in plain

@@ -45,6 +45,7 @@ class ScopeLevel(enum.Enum):
     ACCOUNT = "account"  # an AWS account, a GCP project
     FOLDER = "folder"
     ORGANIZATION = "organization"
+    RESOURCE_GROUP = "resource-group"  # an Azure resource group: not broad
     SUBSCRIPTION = "subscription"
     MANAGEMENT_GROUP = "management-group"
     TENANT = "tenant"
