@@ -24,10 +24,10 @@ from nhilint.parsers.registry import detect
 from nhilint.rule import Finding, Rule
 
 #: the resource types (fnmatch patterns) a finding can be about: every resource the identity
-#: rules judge is an AWS IAM or IAM Identity Center one, or a GCP service account, binding,
-#: key, workload identity pool or agent engine, or an Entra application, service principal,
-#: credential or role assignment, an Azure role assignment, definition or managed identity (tests/integrations/test_lookup.py holds the
-#: fixtures to it)
+#: rules judge is an AWS IAM or IAM Identity Center one, a GCP service account, binding, key,
+#: workload identity pool or agent engine, an Entra application, service principal, credential
+#: or role assignment, or an Azure role assignment, definition or managed identity
+#: (tests/integrations/test_lookup.py holds the fixtures to it)
 RESOURCE_TYPES = (
     "aws_iam_*", "aws_ssoadmin_*",
     "google_service_account*", "google_project_iam_*", "google_folder_iam_*",
