@@ -33,7 +33,7 @@ from nhilint.identity.gcp.credentials import credentials
 from nhilint.identity.gcp.fixes import FIXES
 from nhilint.identity.gcp.principals import principal_for
 from nhilint.identity.gcp.roles import custom_policies, read_role
-from nhilint.identity.gcp.trusts import TOKENS, trusts
+from nhilint.identity.gcp.trusts import TOKENS, federated, trusts
 from nhilint.identity.graph import (
     Access,
     Attachment,
@@ -156,6 +156,8 @@ def _bind(ctx: Context, binding: Binding, found: _Found) -> None:
         if ctx.service_agent(member.value):
             continue
         who = ctx.member(member.value)
+        if who.id not in found.who:
+            found.trusts += federated(ctx, who, binding, member)
         found.named(who)
         where = Provenance(binding.resource.address, chain, member.span)
         if read.undecided:

@@ -72,11 +72,25 @@ def trusts(ctx: Context, account: Who, binding: Binding, read: Read) -> Iterator
         yield from _trust(ctx, account, binding, member)
 
 
+def federated(ctx: Context, who: Who, binding: Binding, member: Member) -> Iterator[Trust]:
+    """Who may become a ``principal://`` / ``principalSet://`` member granted roles directly
+    (direct resource access): the tokens its pool's providers accept, as for a service
+    account it may impersonate."""
+    text = _text(member.value)
+    if text.startswith(("principal://", "principalSet://")):
+        yield from _federated(ctx, who, binding, member, text)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    return value.source.strip().strip('"') if isinstance(value, Unknown) else ""
+
+
 def _trust(ctx: Context, account: Who, binding: Binding, member: Member) -> Iterator[Trust]:
     written_in = binding.written_in
     value = member.value
-    text = value if isinstance(value, str) else (
-        value.source.strip().strip('"') if isinstance(value, Unknown) else "")
+    text = _text(value)
     if text.startswith(("principal://", "principalSet://")):
         yield from _federated(ctx, account, binding, member, text)
         return
