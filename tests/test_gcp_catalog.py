@@ -96,6 +96,18 @@ def test_basic_roles_are_marked() -> None:
     assert iam_admin is not None and not iam_admin.basic
 
 
+@pytest.mark.parametrize("role", [
+    "roles/storage.admin", "roles/storage.objectAdmin", "roles/secretmanager.admin",
+    "roles/cloudkms.admin", "roles/compute.networkAdmin", "roles/run.admin",
+])
+def test_roles_that_set_one_resource_s_policy_alter_no_identity(role: str) -> None:
+    """Who may use one bucket, key or secret is that resource's access, as an AWS resource
+    policy is: the identity plane is the project, folder, organisation and service account."""
+    found = load_catalog().role(role)
+    assert found is not None and not found.altering
+    assert not load_catalog().is_altering("storage.buckets.setIamPolicy")
+
+
 def test_an_unknown_role_is_not_guessed() -> None:
     assert load_catalog().role("roles/no.suchRole") is None
     assert load_catalog().role("projects/p/roles/custom") is None
@@ -103,8 +115,9 @@ def test_an_unknown_role_is_not_guessed() -> None:
 
 def test_custom_role_permissions_are_judged_by_the_rules() -> None:
     catalog = load_catalog()
-    assert catalog.altering(["storage.buckets.setIamPolicy", "storage.buckets.getIamPolicy",
-                             "storage.objects.get"]) == {"storage.buckets.setIamPolicy"}
+    assert catalog.altering(["resourcemanager.projects.setIamPolicy",
+                             "resourcemanager.projects.getIamPolicy", "storage.objects.get"]
+                            ) == {"resourcemanager.projects.setIamPolicy"}
     assert catalog.why("iam.serviceAccountKeys.create")
     assert catalog.why("secretmanager.versions.access") == ""
     assert not catalog.is_altering("iam.serviceAccounts.getIamPolicy")
