@@ -145,6 +145,14 @@ class Context:
                        automation, (Reason(says),))
         ref: Text = value if isinstance(value, Unknown) else Unknown(
             f"is a {type(value).__name__}, not a member")
+        counted = self._instance_of(ref)
+        if counted:  # google_service_account.sa[each.key].member: a service account
+            return Who(PrincipalId(PLATFORM, SERVICE_ACCOUNT, ref), "service-account", None,
+                       False, Automation.YES, (
+                           Reason("is a GCP service account"),
+                           Reason(f"one of the instances of {counted}, which one is not known "
+                                  "before apply"),
+                       ))
         prefix = _written_prefix(ref)
         if prefix in _MEMBER_KINDS:  # "serviceAccount:${var.email}": the kind is written
             type_, kind, automation, says = _MEMBER_KINDS[prefix]
@@ -153,6 +161,16 @@ class Context:
         return Who(PrincipalId(PLATFORM, "gcp_member", ref), "unknown", None, False,
                    Automation.UNKNOWN,
                    (Reason("the member is not known before apply", ref),))
+
+
+    def _instance_of(self, value: Text) -> str:
+        """The counted or ``for_each`` service account declared here whose instance (which one
+        is not known) ``value`` reads."""
+        if not isinstance(value, Unknown):
+            return ""
+        bases = {r.qualified for r in value.refs}
+        return next((base for a, r in self.accounts.items()
+                     if (base := r.base_address) != a and base in bases), "")
 
 
 def _written_prefix(value: Text) -> str:

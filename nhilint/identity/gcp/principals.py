@@ -36,14 +36,16 @@ def principal_for(ctx: Context, who: Who, agents: Mapping[str, Resource]) -> Pri
 def description_owner(ctx: Context, resource: Resource) -> Owner:
     """``owner=team-x`` (or ``owner: team-x``) in the service account's description."""
     text = resource.get("description")
+    written = text.source.strip().strip('"') if isinstance(text, Unknown) else text
+    if isinstance(written, str):
+        for key in ctx.settings.owner_keys:
+            found = re.search(rf"(?:^|[\s;,|(])({re.escape(key)})\s*[=:]\s*([^\s;,|)]+)",
+                              written, re.IGNORECASE)
+            if found:  # owner=${var.team}: the owner is written, its value computed
+                value = text if isinstance(text, Unknown) else found.group(2)
+                return Owner(OwnerState.KNOWN, f"description {found.group(1)}", value)
     if isinstance(text, Unknown):
         return Owner(OwnerState.UNKNOWN, "description is computed", text)
-    if isinstance(text, str):
-        for key in ctx.settings.owner_keys:
-            found = re.search(rf"(?:^|[\s;,|(])({re.escape(key)})\s*[=:]\s*([^\s;,|)]+)", text,
-                              re.IGNORECASE)
-            if found:
-                return Owner(OwnerState.KNOWN, f"description {found.group(1)}", found.group(2))
     keys = " or ".join(f"{k}=<team>" for k in dict.fromkeys(
         k.lower() for k in ctx.settings.owner_keys))
     return Owner(OwnerState.ABSENT,
