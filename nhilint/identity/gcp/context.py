@@ -116,7 +116,13 @@ class Context:
         if isinstance(value, str):
             email = value.rsplit("/", 1)[-1].removeprefix("serviceAccount:")
             return self.member(f"serviceAccount:{email}")
-        return self.member(value)
+        found = self.member(value)
+        if found.id.type != "gcp_member":
+            return found
+        # the argument names a service account, which one is not known before apply
+        return Who(found.id._replace(type=SERVICE_ACCOUNT), "service-account", None, False,
+                   Automation.YES, (Reason("is a GCP service account"),
+                                    Reason("its name is not known before apply", found.id.ref)))
 
     def service_agent(self, value: object) -> bool:
         """The member is a Google-managed service agent (Google's identity, not the
