@@ -29,6 +29,7 @@ from nhilint.identity.graph import (
     TrustKind,
     Undecided,
 )
+from nhilint.identity.owners import owner_in
 from nhilint.identity.values import as_list
 from nhilint.model import Provider, Resource, Unknown
 
@@ -130,21 +131,11 @@ def _text(value: object) -> Text:
 
 def owner(ctx: Context, resource: Resource) -> Owner:
     """The owner tag of a principal, from its ``tags`` or its provider's ``default_tags``."""
-    tags = resource.get("tags")
-    defaults = default_tags(ctx.provider(resource))
-    for where, found in (("tag", tags), (f"provider {resource.provider} default_tags", defaults)):
-        if isinstance(found, dict):
-            for key in ctx.settings.owner_keys:
-                value = found.get(key)
-                if _present(value):
-                    assert isinstance(value, str | Unknown)
-                    return Owner(OwnerState.KNOWN, f"{where} {key}", value)
-    for where, found in (("tags", tags), ("default_tags", defaults)):
-        if isinstance(found, Unknown):
-            return Owner(OwnerState.UNKNOWN, f"{where} are computed", found)
+    places = (("tag", resource.get("tags")),
+              (f"provider {resource.provider} default_tags", default_tags(ctx.provider(resource))))
     keys = ", ".join(ctx.settings.owner_keys)
-    return Owner(OwnerState.ABSENT,
-                 f"no owner tag ({keys}) on the principal or its provider's default_tags")
+    return owner_in(places, ctx.settings.owner_keys,
+                    f"no owner tag ({keys}) on the principal or its provider's default_tags")
 
 
 def default_tags(provider: Provider | None) -> object:
@@ -153,10 +144,6 @@ def default_tags(provider: Provider | None) -> object:
     if not blocks:
         return None
     return blocks[0].get("tags") if isinstance(blocks[0], dict) else blocks[0]
-
-
-def _present(value: object) -> bool:
-    return isinstance(value, Unknown) or (isinstance(value, str) and value.strip() != "")
 
 
 def classify_user(ctx: Context, who: Who, held: list[Credential]) -> Verdict:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from nhilint.identity.gcp.context import Context, Who
 from nhilint.identity.graph import Declaration, Owner, OwnerState, Principal, Reason
+from nhilint.identity.owners import owner_in
 from nhilint.model import Resource, Unknown
 
 
@@ -56,18 +57,9 @@ def description_owner(ctx: Context, resource: Resource) -> Owner:
 def label_owner(ctx: Context, resource: Resource) -> Owner:
     """The owner label of a resource with labels, or of its provider's ``default_labels``."""
     provider = ctx.provider(resource)
-    defaults = provider.attributes.get("default_labels") if provider else None
-    labels = resource.get("labels")
-    for where, found in (("label", labels), (f"provider {resource.provider} default_labels",
-                                             defaults)):
-        if isinstance(found, dict):
-            for key in ctx.settings.owner_keys:
-                value = found.get(key)
-                if isinstance(value, Unknown) or (isinstance(value, str) and value.strip()):
-                    return Owner(OwnerState.KNOWN, f"{where} {key}", value)
-    for where, found in (("labels", labels), ("default_labels", defaults)):
-        if isinstance(found, Unknown):
-            return Owner(OwnerState.UNKNOWN, f"{where} are computed", found)
+    places = (("label", resource.get("labels")),
+              (f"provider {resource.provider} default_labels",
+               provider.attributes.get("default_labels") if provider else None))
     keys = ", ".join(ctx.settings.owner_keys)
-    return Owner(OwnerState.ABSENT,
-                 f"no owner label ({keys}) on the resource or its provider's default_labels")
+    return owner_in(places, ctx.settings.owner_keys,
+                    f"no owner label ({keys}) on the resource or its provider's default_labels")
