@@ -138,6 +138,9 @@ def _bind(ctx: Context, binding: Binding, found: _Found) -> None:
     if condition.ended:
         return
     account = ctx.service_account(binding.target) if binding.level is ScopeLevel.RESOURCE else None
+    if binding.target is None and binding.level is ScopeLevel.ACCOUNT:  # the provider's project
+        provider = ctx.provider(binding.resource)
+        binding = binding._replace(target=provider.attributes.get("project") if provider else None)
     # minting the tokens of one service account is a trust of it (.trusts), not a grant
     altering = read.altering - TOKENS if account is not None else read.altering
     access = Access(
