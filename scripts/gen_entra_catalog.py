@@ -2,16 +2,21 @@
 """Regenerate ``nhilint/data/entra_catalog.json``: Microsoft Graph application permissions and
 Microsoft Entra built-in directory roles by GUID, and which of them alter identity.
 
-Sources, each read from a git clone at one commit, which the data file pins:
+Sources, each read at one commit, which the data file pins:
 
 * Graph application permissions: ``microsoftgraph/microsoft-graph-devx-content``,
   ``permissions/permissions-descriptions.json`` (``applicationScopesList``: the app roles of the
-  Microsoft Graph service principal, with their ids and values).
+  Microsoft Graph service principal, with their ids and values), from a clone (``--dataset``).
+  Without one, the app roles the data file already holds are kept with their pin, so that
+  the directory roles can be regenerated (and checked) on their own.
 * Directory role templates: ``MicrosoftDocs/entra-docs``,
   ``docs/identity/role-based-access-control/permissions-reference.md`` (the generated "All
-  roles" table: name, description, template id).  Without a clone (``--entra-docs``), the
-  directory roles the data file already holds are kept with their pin, and only their
-  altering flags are recomputed from the rules.
+  roles" table: name, description, template id).  Read from a clone (``--entra-docs``), or
+  from a plain copy of that one file (``--entra-docs-file`` with ``--entra-docs-commit``, the
+  full id of the commit it was taken at; the pin then records the sha256 of the file's bytes
+  and ``"read": "file"``), for the repository is too large to clone everywhere.  With
+  neither, the directory roles the data file already holds are kept with their pin, and only
+  their altering flags are recomputed from the rules.
 
 Which ones alter identity is decided by the reviewed rules in
 ``nhilint/data/entra_altering_rules.json`` (globs over permission values and role names).
@@ -23,6 +28,8 @@ Usage::
     export NHILINT_GRAPH_DEVX_CONTENT=~/src/microsoft-graph-devx-content   # bare is fine
     export NHILINT_ENTRA_DOCS=~/src/entra-docs                             # optional
     python scripts/gen_entra_catalog.py                  # regenerate at the pinned commits
+    python scripts/gen_entra_catalog.py --entra-docs-file permissions-reference.md \
+        --entra-docs-commit d5f7a99c649368f42141ee9f8ea435be62a47c03   # docs from one file
     python scripts/gen_entra_catalog.py --commit HEAD    # move the Graph pin to the newest
     python scripts/gen_entra_catalog.py --check          # exit 1 if the catalog is stale
 """
@@ -60,6 +67,7 @@ DOCS_FILE = "docs/identity/role-based-access-control/permissions-reference.md"
 DOCS_ENV = "NHILINT_ENTRA_DOCS"
 DOCS_PINNED = "d5f7a99c649368f42141ee9f8ea435be62a47c03"
 
+_COMMIT = re.compile(r"[0-9a-f]{40}$")
 _GUID = re.compile(r"[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$")
 # one row of the "All roles" table: > | [Name](#anchor) | Description | template-id |
 _PRIVILEGED = "privileged-label.png"
@@ -183,17 +191,58 @@ def _kept_roles(
     return roles, source if isinstance(source, dict) else None
 
 
-def generate(graph_clone: Path, graph_commit: str, docs_clone: Path | None,
-             docs_commit: str, current: dict[str, object]) -> str:
+def _docs_from_file(path: Path, commit: str) -> tuple[str, dict[str, str]]:
+    """The text of a plain copy of permissions-reference.md taken at ``commit``, and its pin."""
+    if not _COMMIT.match(commit):
+        raise DatasetError(f"--entra-docs-commit {commit!r}: with --entra-docs-file, give the "
+                           "full 40-hex id of the commit the file was taken at")
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise DatasetError(f"--entra-docs-file {path}: {error.strerror}") from error
+    try:
+        page = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DatasetError(f"--entra-docs-file {path}: not UTF-8 ({error})") from error
+    return page, {"repository": DOCS_REPOSITORY, "commit": commit, "file": DOCS_FILE,
+                  "sha256": hashlib.sha256(content).hexdigest(), "read": "file"}
+
+
+def _kept_app_roles(current: dict[str, object]) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The Graph app roles (and their pin) of the current file, when no Graph clone is given."""
+    meta = current.get("_meta")
+    source = meta.get("sources", {}).get("app_roles") if isinstance(meta, dict) else None
+    listed = current.get("app_roles")
+    if not (isinstance(listed, list) and listed and isinstance(source, dict)):
+        raise DatasetError(f"no clone of {GRAPH_REPOSITORY} (--dataset or ${GRAPH_ENV}), and "
+                           "the current file holds no Graph app roles to keep")
+    try:
+        graph = sorted(((str(e["id"]), str(e["name"])) for e in listed),
+                       key=lambda item: item[1])
+    except (KeyError, TypeError) as error:
+        raise DatasetError(f"current app_roles are malformed ({error})") from error
+    return graph, source
+
+
+def generate(graph_clone: Path | None, graph_commit: str, docs_clone: Path | None,
+             docs_commit: str, current: dict[str, object],
+             docs_file: Path | None = None) -> str:
     text = RULES.read_bytes()
     rules = rules_from_data(json.loads(text))
-    pin = resolve(graph_clone, graph_commit)
-    graph = app_roles(git(graph_clone, "show", f"{pin[0]}:{GRAPH_FILE}"))
-    graph_source = {"repository": GRAPH_REPOSITORY, "commit": pin[0], "date": pin[1],
-                    "file": GRAPH_FILE}
+    graph_source: dict[str, str]
+    if graph_clone is not None:
+        pin = resolve(graph_clone, graph_commit)
+        graph = app_roles(git(graph_clone, "show", f"{pin[0]}:{GRAPH_FILE}"))
+        graph_source = {"repository": GRAPH_REPOSITORY, "commit": pin[0], "date": pin[1],
+                        "file": GRAPH_FILE}
+    else:
+        graph, graph_source = _kept_app_roles(current)
     roles_source: dict[str, str] | None
     roles: list[tuple[str, str, bool]]
-    if docs_clone is not None:
+    if docs_file is not None:
+        page, roles_source = _docs_from_file(docs_file, docs_commit)
+        roles = directory_roles(page)
+    elif docs_clone is not None:
         docs = resolve(docs_clone, docs_commit)
         page = git(docs_clone, "show", f"{docs[0]}:{DOCS_FILE}").decode("utf-8")
         roles = directory_roles(page)
@@ -207,23 +256,31 @@ def generate(graph_clone: Path, graph_commit: str, docs_clone: Path | None,
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dataset", type=Path, default=os.environ.get(GRAPH_ENV),
-                        help=f"a clone of {GRAPH_REPOSITORY} (default: ${GRAPH_ENV})")
+                        help=f"a clone of {GRAPH_REPOSITORY} (default: ${GRAPH_ENV}); "
+                             "without one the current app roles are kept")
     parser.add_argument("--commit", help="its commit (default: the one pinned)")
     parser.add_argument("--entra-docs", type=Path, default=os.environ.get(DOCS_ENV),
                         help=f"a clone of {DOCS_REPOSITORY} (default: ${DOCS_ENV}); without "
                              "one the current directory roles are kept")
-    parser.add_argument("--entra-docs-commit", help="its commit (default: the one pinned)")
+    parser.add_argument("--entra-docs-file", type=Path,
+                        help=f"instead of a clone, a plain copy of {DOCS_FILE} (its bytes as "
+                             "stored at --entra-docs-commit, which is then required)")
+    parser.add_argument("--entra-docs-commit",
+                        help="the docs commit (default for a clone: the one pinned; required, "
+                             "as a full id, with --entra-docs-file)")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
     args = parser.parse_args(list(argv) if argv is not None else None)
-    if args.dataset is None:
-        parser.error(f"--dataset or ${GRAPH_ENV} is required")
+    if args.commit is not None and args.dataset is None:
+        parser.error(f"--commit needs a clone: --dataset or ${GRAPH_ENV}")
+    if args.entra_docs_file is not None and args.entra_docs_commit is None:
+        parser.error("--entra-docs-file needs --entra-docs-commit (the commit it was taken at)")
     current = _current(args.output)
     try:
         text = generate(args.dataset, args.commit or _pin(current, "app_roles") or GRAPH_PINNED,
-                        args.entra_docs,
+                        None if args.entra_docs_file is not None else args.entra_docs,
                         args.entra_docs_commit or _pin(current, "directory_roles")
-                        or DOCS_PINNED, current)
+                        or DOCS_PINNED, current, args.entra_docs_file)
     except DatasetError as error:
         print(f"gen_entra_catalog: {error}", file=sys.stderr)
         return 2

@@ -7,6 +7,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import os
 from pathlib import Path
 from types import ModuleType
 
@@ -27,6 +28,8 @@ USER_READ_ALL = "df021288-bdef-4463-88db-98f22de89214"
 DIRECTORY_READ_ALL = "7ab1d382-f21e-4acd-a863-ba3e13f7da61"
 GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10"
 DIRECTORY_READERS = "88d8e3e3-8f55-4a1e-953a-9b9898b8876b"
+PRIVILEGED_ROLE_ADMINISTRATOR = "e8611ab8-c189-46e8-94e1-60213ab1f814"
+DOCS_FILE_ENV = "NHILINT_ENTRA_DOCS_FILE"
 
 
 def _generator() -> ModuleType:
@@ -53,10 +56,25 @@ def _graph_clone() -> Path:
                         "Entra catalog's Graph app roles")
 
 
-def _has_directory_roles() -> None:
-    if not load_catalog().directory_role(GLOBAL_ADMINISTRATOR):
-        pytest.skip("the catalog holds no directory roles: it was generated without a clone "
-                    "of MicrosoftDocs/entra-docs (scripts/gen_entra_catalog.py --entra-docs)")
+def _docs_source() -> dict[str, str]:
+    docs = _sources()["directory_roles"]
+    assert docs is not None, "the catalog pins no MicrosoftDocs/entra-docs source"
+    return docs
+
+
+def _docs_file() -> Path:
+    """The plain copy of permissions-reference.md in ``$NHILINT_ENTRA_DOCS_FILE`` whose bytes
+    are the ones the catalog pins, or a skip saying why there is none."""
+    where = os.environ.get(DOCS_FILE_ENV)
+    if not where:
+        pytest.skip(f"{DOCS_FILE_ENV} is not set: no copy of MicrosoftDocs/entra-docs "
+                    "permissions-reference.md to regenerate the directory roles from")
+    docs = _docs_source()
+    path = Path(where)
+    if hashlib.sha256(path.read_bytes()).hexdigest() != docs.get("sha256"):
+        pytest.skip(f"{where} is not the permissions-reference.md the catalog pins "
+                    f"(sha256 {docs.get('sha256')})")
+    return path
 
 
 # -- regenerating from the pinned sources ----------------------------------------------------
@@ -91,6 +109,44 @@ def test_the_pinned_source_holds_the_ids_the_tests_rely_on() -> None:
     assert listed[DIRECTORY_READ_ALL] == "Directory.Read.All"
 
 
+def _assert_directory_roles(out: Path) -> None:
+    roles = {e["name"]: e for e in json.loads(out.read_text())["directory_roles"]}
+    assert roles["Global Administrator"]["id"] == GLOBAL_ADMINISTRATOR
+    assert roles["Global Administrator"].get("altering")
+    assert roles["Privileged Role Administrator"]["id"] == PRIVILEGED_ROLE_ADMINISTRATOR
+    assert roles["Privileged Role Administrator"].get("altering")
+    assert roles["Directory Readers"]["id"] == DIRECTORY_READERS
+    assert not roles["Directory Readers"].get("altering")
+    for rule in json.loads(RULES.read_text())["directory_roles"]:
+        assert any(fnmatch.fnmatchcase(n, rule["pattern"]) for n in roles), rule
+
+
+def test_the_directory_roles_are_what_the_pinned_docs_file_gives(tmp_path: Path) -> None:
+    # without a Graph clone ($NHILINT_GRAPH_DEVX_CONTENT) the generator keeps the app roles
+    docs = _docs_file()
+    generator = _generator()
+    file_args = ["--entra-docs-file", str(docs), "--entra-docs-commit", _docs_source()["commit"]]
+    assert generator.main([*file_args, "--output", str(TABLE), "--check"]) == 0
+    out = tmp_path / "entra_catalog.json"
+    out.write_text(TABLE.read_text())  # the app roles to keep, when there is no Graph clone
+    table = json.loads(out.read_text())
+    table["directory_roles"] = []
+    table["_meta"]["sources"]["directory_roles"] = None
+    out.write_text(json.dumps(table))
+    assert generator.main([*file_args, "--output", str(out)]) == 0
+    assert out.read_text() == TABLE.read_text()
+    _assert_directory_roles(out)
+
+
+def test_check_from_the_docs_file_fails_on_other_bytes(tmp_path: Path) -> None:
+    docs = _docs_file()
+    edited = tmp_path / "permissions-reference.md"
+    edited.write_bytes(docs.read_bytes() + b"\n")
+    assert _generator().main(["--entra-docs-file", str(edited),
+                              "--entra-docs-commit", _docs_source()["commit"],
+                              "--output", str(TABLE), "--check"]) == 1
+
+
 def test_the_pinned_docs_give_directory_roles_every_rule_selects(tmp_path: Path) -> None:
     generator = _generator()
     docs = pinned_clone("NHILINT_ENTRA_DOCS", "MicrosoftDocs/entra-docs",
@@ -100,13 +156,7 @@ def test_the_pinned_docs_give_directory_roles_every_rule_selects(tmp_path: Path)
     assert generator.main(["--dataset", str(clone), "--entra-docs", str(docs),
                            "--entra-docs-commit", generator.DOCS_PINNED,
                            "--output", str(out)]) == 0
-    roles = {e["name"]: e for e in json.loads(out.read_text())["directory_roles"]}
-    assert roles["Global Administrator"]["id"] == GLOBAL_ADMINISTRATOR
-    assert roles["Global Administrator"].get("altering")
-    assert roles["Directory Readers"]["id"] == DIRECTORY_READERS
-    assert not roles["Directory Readers"].get("altering")
-    for rule in json.loads(RULES.read_text())["directory_roles"]:
-        assert any(fnmatch.fnmatchcase(n, rule["pattern"]) for n in roles), rule
+    _assert_directory_roles(out)
 
 
 # -- invariants of the shipped files -----------------------------------------------------------
@@ -122,6 +172,13 @@ def test_the_table_pins_its_sources_and_the_rules_it_was_made_with() -> None:
     assert load_catalog().source == (
         f"microsoftgraph/microsoft-graph-devx-content@{graph['commit']}")
     assert load_catalog().graph_app_id == "00000003-0000-0000-c000-000000000000"
+    docs = meta["sources"]["directory_roles"]
+    assert docs is not None, "no directory roles: run scripts/gen_entra_catalog.py with the docs"
+    assert docs["repository"] == "https://github.com/MicrosoftDocs/entra-docs"
+    assert docs["file"] == "docs/identity/role-based-access-control/permissions-reference.md"
+    assert len(docs["commit"]) == 40
+    if docs.get("read") == "file":
+        assert len(docs["sha256"]) == 64
 
 
 def test_the_counts_are_those_of_the_lists() -> None:
@@ -131,7 +188,7 @@ def test_the_counts_are_those_of_the_lists() -> None:
     assert isinstance(apps, list) and isinstance(roles, list)
     assert counts["app_roles"] == len(apps) > 500
     assert counts["app_roles_altering"] == sum(1 for e in apps if e.get("altering"))
-    assert counts["directory_roles"] == len(roles)
+    assert counts["directory_roles"] == len(roles) > 100
     assert counts["directory_roles_altering"] == sum(1 for e in roles if e.get("altering"))
 
 
@@ -152,7 +209,6 @@ def test_every_app_role_rule_selects_a_graph_permission() -> None:
 
 
 def test_every_directory_role_rule_selects_a_role() -> None:
-    _has_directory_roles()
     names = [e["name"] for e in _table()["directory_roles"]]  # type: ignore[attr-defined]
     for rule in json.loads(RULES.read_text())["directory_roles"]:
         assert any(fnmatch.fnmatchcase(n, rule["pattern"]) for n in names), rule
@@ -206,7 +262,6 @@ def test_an_unknown_permission_is_not_guessed() -> None:
 # -- Entra directory roles ---------------------------------------------------------------------
 
 def test_global_administrator_alters_and_directory_readers_does_not() -> None:
-    _has_directory_roles()
     catalog = load_catalog()
     admin = catalog.directory_role(GLOBAL_ADMINISTRATOR)
     assert admin is not None and admin.name == "Global Administrator" and admin.altering
@@ -215,6 +270,38 @@ def test_global_administrator_alters_and_directory_readers_does_not() -> None:
     readers = catalog.directory_role("Directory Readers")
     assert readers is not None and readers.id == DIRECTORY_READERS and not readers.altering
     assert catalog.directory_role(DIRECTORY_READERS) == readers
+
+
+@pytest.mark.parametrize(("guid", "name"), [
+    (GLOBAL_ADMINISTRATOR, "Global Administrator"),
+    (PRIVILEGED_ROLE_ADMINISTRATOR, "Privileged Role Administrator"),
+])
+def test_directory_roles_that_alter_identity(guid: str, name: str) -> None:
+    catalog = load_catalog()
+    by_id, by_name = catalog.directory_role(guid), catalog.directory_role(name)
+    assert by_id is not None and by_id == by_name
+    assert by_id.id == guid and by_id.name == name and by_id.altering and by_id.why
+    assert catalog.directory_role(name.upper()) == by_id
+
+
+def test_directory_readers_alters_nothing() -> None:
+    readers = load_catalog().directory_role(DIRECTORY_READERS)
+    assert readers is not None and readers.name == "Directory Readers"
+    assert not readers.altering and readers.why == ""
+
+
+def test_a_docs_file_needs_its_commit(tmp_path: Path) -> None:
+    generator = _generator()
+    page = tmp_path / "permissions-reference.md"
+    page.write_text(_PAGE, encoding="utf-8")
+    with pytest.raises(SystemExit):
+        generator.main(["--dataset", str(tmp_path), "--entra-docs-file", str(page)])
+    with pytest.raises(generator.DatasetError, match="full 40-hex id"):
+        generator._docs_from_file(page, "HEAD")
+    text, source = generator._docs_from_file(page, "d5f7a99c649368f42141ee9f8ea435be62a47c03")
+    assert generator.directory_roles(text)[1][1] == "Global Administrator"
+    assert source["read"] == "file"
+    assert source["sha256"] == hashlib.sha256(page.read_bytes()).hexdigest()
 
 
 def test_an_unknown_directory_role_is_not_guessed() -> None:

@@ -12,6 +12,7 @@ import dataclasses
 from pathlib import Path
 
 from nhilint.engine import collect_rules, finding
+from nhilint.identity import fix_hint
 from nhilint.identity.graph import (
     Access,
     Automation,
@@ -112,7 +113,8 @@ def test_an_organisation_wide_service_account_is_judged_by_the_core_rules() -> N
     assert "never rotated" not in found["NHI004"].message
     assert {e.resource for e in found["NHI001"].evidence} >= {
         "google_organization_iam_member.deployer", "google_service_account_key.deployer"}
-    assert found["NHI001"].fix == ""  # no adapter, so no platform fix
+    # the fix is the platform adapter's data, read by key: the rule names no platform
+    assert found["NHI001"].fix == fix_hint("gcp", "static-secret") != ""
 
 
 def test_each_verdict_follows_its_fact() -> None:

@@ -345,3 +345,27 @@ def test_no_secret_value_in_any_inventory(
     out = run(capsys, "--format", fmt)
     assert "aws_iam_access_key.bot" in out.replace("\\_", "_")
     assert SECRET not in out
+
+
+# --- every platform, one shape ----------------------------------------------------------------
+
+#: fixture cases with principals of each platform (the inventory lists them alike)
+PLATFORM_CASES = {
+    "aws": "fixtures/NHI001/user_key_inline",
+    "gcp": "fixtures/NHI001/gcp_agent_engine",
+    "azure": "fixtures/NHI001/azure_sp_password_graph_role",
+}
+
+
+def test_the_inventory_lists_the_principals_of_every_platform_in_one_shape(
+    in_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = inventory(capsys, *PLATFORM_CASES.values())
+    listed = principals(found)
+    by_platform = {p["platform"] for p in listed if p["declared"]}
+    assert by_platform == set(PLATFORM_CASES)
+    shapes = {p["platform"]: frozenset(p) for p in listed}
+    assert len(set(shapes.values())) == 1, shapes  # the same fields, whatever the platform
+    agent = next(p for p in listed if p["address"] == "google_service_account.support_agent")
+    assert agent["kind"] == "ai-agent" and agent["automation"]["verdict"] == "yes"
+    assert agent["identity_altering"][0]["scope"]["level"] == "account"

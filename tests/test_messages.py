@@ -108,6 +108,12 @@ MESSAGES = {
         "can also be assumed by people signing in through SAML provider "
         "aws_iam_saml_provider.okta",
     ),
+    ("NHI014", "people"): (
+        "fixtures/NHI014/gcp_people_impersonate", "fixtures/NHI014/gcp_people_impersonate/main.tf",
+        36,
+        "automation principal google_service_account.alice_sandbox (is a GCP service account) "
+        "can also be used by people: user:alice@example.com may act as it",
+    ),
     ("NHI901", "automation"): (
         "fixtures/NHI901/human_user_without_login_profile",
         "fixtures/NHI901/human_user_without_login_profile/main.tf", 10,

@@ -31,7 +31,10 @@ def static_secret(ctx: RuleContext) -> Iterator[Hit]:
     with a client secret or certificate (`azuread_application_password`,
     `azuread_service_principal_password`, `azuread_application_certificate` …) and an
     identity-altering role assignment, directory role or Microsoft Graph permission
-    (`RoleManagement.ReadWrite.Directory`, `Application.ReadWrite.All` …).
+    (`RoleManagement.ReadWrite.Directory`, `Application.ReadWrite.All` …). On GCP: a service
+    account with a user-managed key (`google_service_account_key`) or an HMAC key
+    (`google_storage_hmac_key`) and an identity-altering role (`roles/owner`,
+    `roles/iam.serviceAccountKeyAdmin`, `setIamPolicy` on a project, folder or organisation …).
 
     ## Why is this bad?
     Whoever reads that secret (from CI variables, Terraform state, a laptop) gets a principal

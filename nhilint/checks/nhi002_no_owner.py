@@ -28,7 +28,9 @@ def no_owner(ctx: RuleContext) -> Iterator[Hit]:
     metadata: none of the owner tag keys (default `owner`, `Owner`, `team`, `Team`) on the
     principal, nor in its provider's `default_tags`. An Entra ID application or service
     principal is owned through `owners` (on either) or an `azuread_application_owner`; a
-    managed identity through an owner tag.
+    managed identity through an owner tag. A GCP service account has no labels: its owner is
+    written in its `description` (`owner=<team>`, under any of the owner keys); an agent engine
+    has `labels` and the google provider's `default_labels`.
 
     ## Why is this bad?
     A privileged automation nobody owns is never reviewed, rotated or decommissioned. When it

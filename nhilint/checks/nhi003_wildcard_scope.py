@@ -37,7 +37,9 @@ def wildcard_scope(ctx: RuleContext) -> Iterator[Hit]:
     On Azure: a role with `*` (Owner) at any scope, or an identity-altering role (User Access
     Administrator, Role Based Access Control Administrator …) assigned at subscription,
     management group or tenant scope without an ABAC `condition`; and Microsoft Graph
-    permissions and directory roles, which reach the whole tenant (critical).
+    permissions and directory roles, which reach the whole tenant (critical). On GCP: a basic
+    role that alters identity (owner, editor), or an identity-altering role bound on a
+    project, folder or organisation (critical) without an IAM condition on the resource.
 
     ## Why is this bad?
     An automation that can create or change *any* identity can give itself, or anyone, any

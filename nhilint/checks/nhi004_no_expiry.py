@@ -31,7 +31,9 @@ def no_expiry(ctx: RuleContext) -> Iterator[Hit]:
     (`azurerm_pim_active_role_assignment`, `azurerm_pim_eligible_role_assignment`) ends at its
     `schedule { expiration { … } }`; a client secret without `end_date` or
     `rotate_when_changed` counts as never expiring (Microsoft Graph's two-year default is not
-    written in the configuration).
+    written in the configuration). On GCP a binding ends with an IAM condition
+    `request.time < timestamp("…")` (one that ended before the scan date grants nothing), and a
+    key is rotated by `keepers` computed from a `time_rotating`.
 
     ## Why is this bad?
     Access granted "for the migration" or "for the release" stays forever unless something

@@ -51,7 +51,16 @@ def unbounded_federated_trust(ctx: RuleContext) -> Iterator[Hit]:
       deputy).  An account is another party's when the provider names the configuration's
       own accounts (`allowed_account_ids`, the account of `assume_role.role_arn`) and it is
       not one of them, or when the provider forbids it (`forbidden_account_ids`); an
-      account nhilint cannot place is not reported.
+      account nhilint cannot place is not reported;
+    - on GCP, a service account that a workload identity pool may become
+      (`roles/iam.workloadIdentityUser` or token creation for a `principal://` or
+      `principalSet://` member): the member's selector (`subject/…`,
+      `attribute.repository/…`, `*`) and the pool provider's `attribute_condition` (mapped
+      back to the issuer's claims through `attribute_mapping`) are the claims the token must
+      carry, so a `principalSet://…/*` member of a provider whose condition pins no
+      repository is open (a condition pinning only `repository_owner` leaves every repository
+      of that owner); `allUsers` / `allAuthenticatedUsers` members of a token-minting role let
+      anyone in. A condition nhilint does not evaluate (`||`, functions) is reported by NHI901.
 
     Severity: critical when anyone (or every repository, project …) can become a principal
     that can alter identity, high for one that cannot, or when only other runs of the

@@ -52,7 +52,12 @@ def identity_admin_policy(ctx: RuleContext) -> Iterator[Hit]:
     resource-based policy (bucket, key, topic, queue …), an Organizations policy or a
     permissions boundary grants its holder nothing and is not reported; a document whose use
     is not seen (an output, a module's argument) is judged without its statements that name
-    a `Principal`, which only resource-based and trust policies have.
+    a `Principal`, which only resource-based and trust policies have. On GCP: a custom role
+    (`google_project_iam_custom_role`, `google_organization_iam_custom_role`) holding
+    identity-altering permissions, reported at its `permissions`, and a binding of a
+    predefined role that holds them on a whole project, folder or organisation without an
+    IAM condition on the resource (`roles/owner`, `roles/iam.serviceAccountKeyAdmin` …),
+    reported at its role; service agent roles (`roles/*.serviceAgent`) are Google's own.
 
     ## Why is this bad?
     Such a policy is an identity administrator whoever it is attached to today; tomorrow it is

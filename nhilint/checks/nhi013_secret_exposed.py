@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import NamedTuple
 
@@ -230,7 +231,8 @@ def _outputs(ctx: RuleContext, outputs: tuple[Output, ...],
         if output.sensitive:
             continue
         yield from _literals(ctx, _output(output), catalog, seen, {})
-        for ref in dict.fromkeys(_refs(output.value)):
+        for written, source in dict.fromkeys(_sourced_refs(output.value)):
+            ref = _read_past_key(written, source)
             found = _exported(ref, by_address, catalog)
             if found is not None:
                 yield _shown(ctx, output, ref, found, by_address[ref.address])
@@ -243,7 +245,9 @@ def _exported(ref: Ref, by_address: Mapping[str, list[Resource]],
     if not declared:
         return None
     exported = catalog.exported.get(declared[0].type, {})
-    names = [step for step in ref.attr if isinstance(step, str) and step != "*"]
+    keyed = any(r.address != ref.qualified for r in declared)  # count / for_each instances
+    steps = ref.attr[1:] if keyed and ref.attr and ref.attr[0] != "*" else ref.attr
+    names = [step for step in steps if isinstance(step, str) and step != "*"]
     wanted = names[:1] or list(exported)
     return next(
         ((name, exported[name]) for name in wanted if name in exported
@@ -274,15 +278,27 @@ def _exported_evidence(declared: list[Resource], found: tuple[str, Secret]) -> t
     return (Evidence(declared[0].address, declared[0].span, f"{secret.kind} ({name})"),)
 
 
-def _refs(value: object) -> Iterator[Ref]:
+def _sourced_refs(value: object) -> Iterator[tuple[Ref, str]]:
+    """Each reference in ``value`` with the source text of the expression it was read in."""
     if isinstance(value, Unknown):
-        yield from value.refs
+        yield from ((ref, value.source) for ref in value.refs)
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _refs(item)
+            yield from _sourced_refs(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _refs(item)
+            yield from _sourced_refs(item)
+
+
+def _read_past_key(ref: Ref, source: str) -> Ref:
+    """The reference with the attribute it reads after an instance key that is not known
+    (``azurerm_key_vault_secret.s[local.os].id`` reads ``id``, not the whole resource): the
+    parser stops the path at such a key, the source text still shows what follows it."""
+    if ref.attr:
+        return ref
+    key = rf"(?<![\w.-]){re.escape(ref.address)}\s*\[[^\]]*\]\s*\.\s*([A-Za-z_][\w-]*)"
+    found = re.search(key, source)
+    return ref._replace(attr=("*", found.group(1))) if found else ref
 
 
 def _resource(resource: Resource) -> Holder:

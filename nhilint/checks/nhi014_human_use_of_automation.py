@@ -10,6 +10,12 @@ from nhilint.rule import Evidence, Hit, RuleContext, Severity, rule, show
 
 #: trusts that show software uses a principal, beside which a person's trust is reported
 _MACHINE_TRUSTS = (TrustKind.SERVICE, TrustKind.OIDC)
+#: principal kinds that are software by what they are (a GCP service account, an Entra
+#: service principal): no trust by a machine is needed to show it
+_MACHINE_KINDS = frozenset({
+    "service-account", "application", "service-principal", "managed-identity",
+    "kubernetes-service-account", "app-role", "bot", "ai-agent",
+})
 
 
 @rule("NHI014", "human-use-of-automation", Severity.MEDIUM,
@@ -18,6 +24,8 @@ _MACHINE_TRUSTS = (TrustKind.SERVICE, TrustKind.OIDC)
           "can sign in as it ({why})",
           "trust": "automation principal {principal} ({why}) can also be assumed by people "
           "signing in through {people}",
+          "people": "automation principal {principal} ({why}) can also be used by people: "
+          "{people} may act as it",
       },
       references=(OWASP.format(n=10),))
 def human_use_of_automation(ctx: RuleContext) -> Iterator[Hit]:
@@ -28,8 +36,11 @@ def human_use_of_automation(ctx: RuleContext) -> Iterator[Hit]:
     that also has a console password (`aws_iam_user_login_profile`), and an automation role
     (trusted by a service or an OIDC issuer) that people may also assume: a trust of a SAML
     provider or of IAM Identity Center roles (`AWSReservedSSO_*`,
-    `aws-reserved/sso.amazonaws.com`) beside it. Severity is high when the principal can
-    alter identity.
+    `aws-reserved/sso.amazonaws.com`) beside it. On GCP, a service account on which
+    `user:`, `group:` or `domain:` members hold a token-minting role
+    (`roles/iam.serviceAccountTokenCreator`, `roles/iam.workloadIdentityUser`, key creation):
+    a service account is software by what it is, so no machine trust is needed beside it.
+    Severity is high when the principal can alter identity.
 
     ## Why is this bad?
     What a person does as the pipeline's identity is logged as the pipeline: no one is
@@ -84,17 +95,20 @@ def _human_trusts(
     trusts = ctx.graph.trusts_of(principal)
     machines = [t for t in trusts if t.kind in _MACHINE_TRUSTS]
     people = [t for t in trusts if t.kind.human]
-    if not machines or not people:
+    software = principal.kind in _MACHINE_KINDS
+    if not (machines or software) or not people:
         return
+    why = _trusted_by(machines[0]) if machines else reasons(principal.why)
     for trust in people:
         yield Hit(
             principal.address or trust.written_in, trust.span,
-            {"principal": label(principal), "why": _trusted_by(machines[0]),
+            {"principal": label(principal), "why": why,
              "people": _people(trust)},
             principal_evidence(principal) + tuple(
                 Evidence(t.written_in or label(principal), t.span, describe_trust(t))
                 for t in (*machines, trust)),
-            template="trust", key=f"trust:{trust.kind.value}:{show(trust.issuer)}",
+            template="people" if trust.kind is TrustKind.PEOPLE else "trust",
+            key=f"trust:{trust.kind.value}:{show(trust.issuer)}",
             severity=severity,
             principal=label(principal), fix=ctx.fix(principal.platform, "human-trust"),
         )
@@ -105,6 +119,8 @@ def _trusted_by(trust: Trust) -> str:
 
 
 def _people(trust: Trust) -> str:
+    if trust.kind is TrustKind.PEOPLE:
+        return show(trust.issuer)
     if trust.kind is TrustKind.SAML:
         return f"SAML provider {trust.via or show(trust.issuer)}"
     return f"single sign-on roles trusted through {trust.via or show(trust.issuer)}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
-from nhilint.identity import aws, azure
+from nhilint.identity import aws, azure, gcp
 from nhilint.identity.graph import Graph
 from nhilint.identity.secrets import SecretCatalog
 from nhilint.identity.unread import unread_modules
@@ -40,7 +40,9 @@ class Adapter(Protocol):
     def secrets(self) -> SecretCatalog: ...
 
 
-ADAPTERS: Mapping[str, Adapter] = {aws.PLATFORM: aws, azure.PLATFORM: azure}
+ADAPTERS: Mapping[str, Adapter] = {
+    aws.PLATFORM: aws, gcp.PLATFORM: gcp, azure.PLATFORM: azure,
+}
 
 
 def build_graph(model: Model, settings: Settings) -> Graph:

@@ -30,6 +30,7 @@ Expiry = str | Unknown | None
 PrincipalKind = Literal[
     "user", "role", "group", "service-account", "application", "service-principal",
     "managed-identity", "kubernetes-service-account", "app-role", "bot", "ai-agent",
+    "federated-identity", "unknown",
 ]
 CredentialKind = Literal[
     "access-key", "service-credential", "console-password", "client-secret", "certificate",
@@ -254,13 +255,15 @@ class TrustKind(enum.Enum):
     SSO = "sso"  # people signed in by single sign-on, through identities the SSO service manages
     PRINCIPAL = "principal"  # another account, role or user
     ANYONE = "anyone"
-    IMPERSONATION = "impersonation"
+    IMPERSONATION = "impersonation"  # another automation acts as the principal
+    PEOPLE = "people"  # named people or groups of people may act as the principal
     UNKNOWN = "unknown"
 
     @property
     def human(self) -> bool:
-        """The trusted party signs people in (a SAML provider, single sign-on)."""
-        return self in (TrustKind.SAML, TrustKind.SSO)
+        """The trusted party is people: those a SAML provider or single sign-on signs in, or
+        named users and groups allowed to act as the principal."""
+        return self in (TrustKind.SAML, TrustKind.SSO, TrustKind.PEOPLE)
 
 
 class Party(enum.Enum):

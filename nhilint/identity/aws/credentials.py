@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from nhilint.identity.aws.context import USER, Context, Who
 from nhilint.identity.graph import Credential, CredentialKind, Expiry
-from nhilint.identity.values import as_list, first_block
+from nhilint.identity.rotation import rotated
 from nhilint.model import Resource, Unknown
 
 
@@ -45,7 +45,6 @@ CREDENTIALS = {
 }
 #: credential kinds a person holds as readily as software: no evidence of automation
 PERSONAL_KINDS = frozenset({"ssh-key", "console-password"})
-_KEEPERS = {"terraform_data": ("triggers_replace", "input"), "null_resource": ("triggers",)}
 
 
 def credentials(ctx: Context) -> Iterator[tuple[Who, Credential]]:
@@ -56,7 +55,7 @@ def credentials(ctx: Context) -> Iterator[tuple[Who, Credential]]:
         principal = ctx.principal(USER, resource.get(spec.user_attr))
         yield principal, Credential(
             principal.id, resource.address, spec.kind, spec.label, resource.span,
-            persistent=spec.persistent and _active(resource), rotated=_rotated(ctx, resource),
+            persistent=spec.persistent and _active(resource), rotated=rotated(ctx.index, resource),
             expiry=_expiry(resource), exposed_in_state=_in_state(resource, spec),
         )
 
@@ -83,35 +82,3 @@ def _in_state(resource: Resource, spec: Spec) -> bool:
         return True
     key = resource.get(spec.encrypted_by)
     return key is None or key == ""
-
-
-def _rotated(ctx: Context, resource: Resource) -> bool:
-    """``lifecycle { replace_triggered_by = [time_rotating.x] }``, directly or through a
-    rotation keeper, replaces the secret on a schedule."""
-    lifecycle = first_block(resource, "lifecycle")
-    return any(_rotates(ctx, t) for t in as_list(lifecycle.get("replace_triggered_by")))
-
-
-def _rotates(ctx: Context, trigger: object) -> bool:
-    target = ctx.index.referenced(trigger, "time_rotating", *_KEEPERS)
-    if target is None:
-        return False
-    if target.type == "time_rotating":
-        return True
-    values = [target.get(a) for a in _KEEPERS[target.type]]
-    return any(ctx.index.referenced(u, "time_rotating") is not None
-               for v in values for u in _unknowns(v))
-
-
-def _unknowns(value: object) -> Iterator[Unknown]:
-    """The unknown values inside a value (references to other resources are unknown)."""
-    if isinstance(value, Unknown):
-        yield value
-        if isinstance(value.partial, dict | list):
-            yield from _unknowns(value.partial)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _unknowns(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _unknowns(item)
