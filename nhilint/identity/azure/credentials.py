@@ -31,7 +31,8 @@ from typing import NamedTuple
 
 from nhilint.identity.azure.context import APP, SP, Context, Who
 from nhilint.identity.graph import Credential, CredentialKind, Expiry
-from nhilint.identity.values import as_list, first_block
+from nhilint.identity.rotation import rotated
+from nhilint.identity.values import as_list
 from nhilint.model import Resource, Unknown
 
 
@@ -108,22 +109,5 @@ def _expiry(resource: Resource) -> Expiry:
 
 def _rotated(ctx: Context, resource: Resource) -> bool:
     """``rotate_when_changed = { rotation = time_rotating.x.id }`` or
-    ``lifecycle { replace_triggered_by = [time_rotating.x] }``."""
-    triggers = [*_unknowns(resource.get("rotate_when_changed")),
-                *(u for t in as_list(first_block(resource, "lifecycle").get("replace_triggered_by"))
-                  for u in _unknowns(t))]
-    return any(ctx.index.referenced(u, "time_rotating") is not None
-               or any(r.address.startswith("time_rotating.") for r in u.refs) for u in triggers)
-
-
-def _unknowns(value: object) -> Iterator[Unknown]:
-    if isinstance(value, Unknown):
-        yield value
-        if isinstance(value.partial, dict | list):
-            yield from _unknowns(value.partial)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _unknowns(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _unknowns(item)
+    ``lifecycle { replace_triggered_by = [time_rotating.x] }`` (directly or through a keeper)."""
+    return rotated(ctx.index, resource, "rotate_when_changed")
