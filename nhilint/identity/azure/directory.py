@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nhilint.identity.azure.context import APP, PLATFORM, Context, Who
+from nhilint.identity.azure.context import APP, Context, Who
 from nhilint.identity.azure.entra import Permission
 from nhilint.identity.azure.grants import Found
 from nhilint.identity.graph import (
@@ -219,4 +219,4 @@ def _request(ctx: Context, resource: Resource, who: Who, value: object,
                                          undecided, where))
 
 
-__all__ = ["PLATFORM", "app_roles", "directory_roles"]
+__all__ = ["REQUESTED", "app_roles", "directory_roles"]
