@@ -7,7 +7,8 @@ writes to its state.  It ends at ``end_date`` (or azuread 2.x's ``end_date_relat
 Without one the provider sends no end date and Microsoft Graph applies its default, two years
 after the start (Graph's ``addPassword`` request, ``endDateTime``: "The default value is
 startDateTime + 2 years"; terraform-provider-azuread's
-``credentials.PasswordCredentialForResource`` sends ``end_date`` only when it is set).  nhilint reports that as no expiry (``expiry = None``): no
+``credentials.PasswordCredentialForResource`` sends ``end_date`` only when it is set).
+nhilint reports that as no expiry (``expiry = None``): no
 bound is written in the configuration, two years is a long-lived secret, and DESIGN.md's
 NHI004 names "password without end date" explicitly.
 
