@@ -238,3 +238,30 @@ resource "azuread_application_password" "ci" {
     assert cert.persistent and cert.expiry is not None and not cert.exposed_in_state
     password = by["azuread_application_password.ci"]
     assert password.rotated and password.exposed_in_state and password.expiry is None
+
+
+def test_directory_roles(tmp_path: Path) -> None:
+    graph = _graph(tmp_path, """
+resource "azuread_directory_role" "ga" {
+  display_name = "Global Administrator"
+}
+resource "azuread_custom_directory_role" "apps" {
+  display_name = "apps"
+}
+resource "azurerm_user_assigned_identity" "x" {
+  name = "x"
+}
+resource "azuread_directory_role_assignment" "ga" {
+  role_id             = azuread_directory_role.ga.template_id
+  principal_object_id = azurerm_user_assigned_identity.x.principal_id
+}
+resource "azuread_directory_role_assignment" "custom" {
+  role_id             = azuread_custom_directory_role.apps.object_id
+  principal_object_id = azurerm_user_assigned_identity.x.principal_id
+}
+""")
+    (grant,) = graph.grants
+    assert grant.access.permissions == ("Global Administrator",)
+    assert grant.access.altering and grant.access.scope.level is ScopeLevel.TENANT
+    (pending,) = graph.pending
+    assert "custom role" in pending.undecided.reason

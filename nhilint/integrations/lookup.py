@@ -26,16 +26,15 @@ from nhilint.rule import Finding, Rule
 #: the resource types (fnmatch patterns) a finding can be about: every resource the identity
 #: rules judge is an AWS IAM or IAM Identity Center one, a GCP service account, binding, key,
 #: workload identity pool or agent engine, an Entra application, service principal, credential
-#: or role assignment, or an Azure role assignment, definition or managed identity
+#: or role assignment, or an Azure role assignment, definition or managed identity, or any
+#: azurerm resource whose system-assigned identity is a principal
 #: (tests/integrations/test_lookup.py holds the fixtures to it)
 RESOURCE_TYPES = (
     "aws_iam_*", "aws_ssoadmin_*",
     "google_service_account*", "google_project_iam_*", "google_folder_iam_*",
     "google_organization_iam_*", "google_storage_hmac_key", "google_iam_workload_identity_*",
     "google_vertex_ai_reasoning_engine",
-    "azuread_*", "azurerm_role_*", "azurerm_user_assigned_identity",
-    "azurerm_federated_identity_credential", "azurerm_pim_*", "azurerm_ai_foundry*",
-    "azurerm_cognitive_account*",
+    "azuread_*", "azurerm_*",
 )
 #: the data source types a finding can be about: a policy document is reported where it is
 #: written

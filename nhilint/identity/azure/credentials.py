@@ -5,9 +5,10 @@ A client secret (``azuread_application_password``, ``azuread_service_principal_p
 an application's inline ``password`` block) is a persistent secret whose ``value`` Terraform
 writes to its state.  It ends at ``end_date`` (or azuread 2.x's ``end_date_relative``).
 Without one the provider sends no end date and Microsoft Graph applies its default, two years
-after the start (Graph's ``passwordCredential.endDateTime``: "The default value is
-startDateTime + 2 years"; terraform-provider-azuread ``credentials.PasswordCredentialForResource``
-passes ``end_date`` only when set).  nhilint reports that as no expiry (``expiry = None``): no
+after the start (Graph's ``addPassword`` request, ``endDateTime``: "The default value is
+startDateTime + 2 years"; terraform-provider-azuread's
+``credentials.PasswordCredentialForResource`` sends ``end_date`` only when it is set).
+nhilint reports that as no expiry (``expiry = None``): no
 bound is written in the configuration, two years is a long-lived secret, and DESIGN.md's
 NHI004 names "password without end date" explicitly.
 
@@ -31,7 +32,8 @@ from typing import NamedTuple
 
 from nhilint.identity.azure.context import APP, SP, Context, Who
 from nhilint.identity.graph import Credential, CredentialKind, Expiry
-from nhilint.identity.values import as_list, first_block
+from nhilint.identity.rotation import rotated
+from nhilint.identity.values import as_list
 from nhilint.model import Resource, Unknown
 
 
@@ -108,22 +110,5 @@ def _expiry(resource: Resource) -> Expiry:
 
 def _rotated(ctx: Context, resource: Resource) -> bool:
     """``rotate_when_changed = { rotation = time_rotating.x.id }`` or
-    ``lifecycle { replace_triggered_by = [time_rotating.x] }``."""
-    triggers = [*_unknowns(resource.get("rotate_when_changed")),
-                *(u for t in as_list(first_block(resource, "lifecycle").get("replace_triggered_by"))
-                  for u in _unknowns(t))]
-    return any(ctx.index.referenced(u, "time_rotating") is not None
-               or any(r.address.startswith("time_rotating.") for r in u.refs) for u in triggers)
-
-
-def _unknowns(value: object) -> Iterator[Unknown]:
-    if isinstance(value, Unknown):
-        yield value
-        if isinstance(value.partial, dict | list):
-            yield from _unknowns(value.partial)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _unknowns(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _unknowns(item)
+    ``lifecycle { replace_triggered_by = [time_rotating.x] }`` (directly or through a keeper)."""
+    return rotated(ctx.index, resource, "rotate_when_changed")

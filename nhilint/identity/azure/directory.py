@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nhilint.identity.azure.context import APP, PLATFORM, Context, Who
+from nhilint.identity.azure.context import APP, Context, Who
 from nhilint.identity.azure.entra import Permission
 from nhilint.identity.azure.grants import Found
 from nhilint.identity.graph import (
@@ -76,6 +76,11 @@ def _directory_role(ctx: Context, resource: Resource, who: Who, value: object) -
 def _role_named(ctx: Context, value: object) -> tuple[Permission | None, Undecided]:
     """A directory role by template id, or through the ``azuread_directory_role`` it names."""
     keys: list[str] = [value] if isinstance(value, str) else []
+    custom = ctx.index.referenced(value, "azuread_custom_directory_role")
+    if custom is not None:
+        return None, Undecided("the directory role", None, f"is the custom role "
+                               f"{custom.address}, whose permissions nhilint does not judge",
+                               Cause.NOT_EVALUATED)
     target = ctx.index.referenced(value, "azuread_directory_role")
     if target is not None:
         keys += [k for k in (target.get("template_id"), target.get("display_name"))
@@ -219,4 +224,4 @@ def _request(ctx: Context, resource: Resource, who: Who, value: object,
                                          undecided, where))
 
 
-__all__ = ["PLATFORM", "app_roles", "directory_roles"]
+__all__ = ["REQUESTED", "app_roles", "directory_roles"]

@@ -211,25 +211,27 @@ def assignments(ctx: Context) -> Iterator[Found]:
             continue
         who = ctx.principal(resource.get("principal_id"), resource.get("principal_type"))
         role = role_of(ctx, resource)
-        chain: tuple[str, ...] = (resource.address,)
-        if isinstance(role, Role) and role.written_in:
-            chain += (role.written_in,)
+        chain = (resource.address,) + ((role.written_in,) if isinstance(role, Role)
+                                       and role.written_in else ())
         where = Provenance(resource.address, chain, resource.span)
+        source = f"the role of {resource.address}"
         if isinstance(role, Undecided):
-            yield Found(who, pending=Pending(who.id, f"the role of {resource.address}", role,
-                                             where))
+            yield Found(who, pending=Pending(who.id, source, role, where))
             continue
-        reach, unplaced = scope(resource.get("scope"))
-        access = Access(
-            (role.name,), role.altering, reach,
-            resource.span_of(("role_definition_name",)) if resource.get("role_definition_name")
-            else resource.span_of(("role_definition_id",)),
-            resource.address, wildcard=role.wildcard, conditions=_conditions(resource, role),
-            expiry=expiry(resource), undecided=role.undecided + unplaced,
-            managed=role.managed,
-        )
+        access = _access(resource, role)
         yield Found(who, grant=Grant(who.id, access, where))
-        for part in role.undecided + unplaced:
+        for part in access.undecided:
             if role.altering or part.what != "the scope":
-                yield Found(who, pending=Pending(who.id, f"the role of {resource.address}",
-                                                 part, where))
+                yield Found(who, pending=Pending(who.id, source, part, where))
+
+
+def _access(resource: Resource, role: Role) -> Access:
+    """What an assignment of ``role`` gives, on its scope, until its expiry."""
+    reach, unplaced = scope(resource.get("scope"))
+    named = "role_definition_name" if resource.get("role_definition_name") else (
+        "role_definition_id")
+    return Access(
+        (role.name,), role.altering, reach, resource.span_of((named,)), resource.address,
+        wildcard=role.wildcard, conditions=_conditions(resource, role),
+        expiry=expiry(resource), undecided=role.undecided + unplaced, managed=role.managed,
+    )
