@@ -265,3 +265,36 @@ resource "azuread_directory_role_assignment" "custom" {
     assert grant.access.altering and grant.access.scope.level is ScopeLevel.TENANT
     (pending,) = graph.pending
     assert "custom role" in pending.undecided.reason
+
+
+def test_people_who_may_attach_an_identity_can_act_as_it(tmp_path: Path) -> None:
+    graph = _graph(tmp_path, '''
+resource "azurerm_user_assigned_identity" "ci" {
+  name                = "id-ci"
+  location            = "westeurope"
+  resource_group_name = "rg"
+}
+resource "azurerm_role_definition" "attach" {
+  name  = "attach-identities"
+  scope = "/subscriptions/0b1f6471"
+  permissions {
+    actions = ["Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action"]
+  }
+}
+resource "azurerm_role_assignment" "alice_custom" {
+  scope              = azurerm_user_assigned_identity.ci.id
+  role_definition_id = azurerm_role_definition.attach.role_definition_resource_id
+  principal_id       = "4f0c1f5e-0000-4000-8000-000000000001"
+  principal_type     = "User"
+}
+resource "azurerm_role_assignment" "team_reader" {
+  scope                = azurerm_user_assigned_identity.ci.id
+  role_definition_name = "Reader"
+  principal_id         = "4f0c1f5e-0000-4000-8000-000000000002"
+  principal_type       = "Group"
+}
+''')
+    (identity,) = [p for p in graph.principals if p.address == "azurerm_user_assigned_identity.ci"]
+    people = [t for t in graph.trusts_of(identity) if t.kind.human]
+    assert [(t.issuer, t.written_in) for t in people] == [
+        ("4f0c1f5e-0000-4000-8000-000000000001", "azurerm_role_assignment.alice_custom")]

@@ -40,6 +40,10 @@ def human_use_of_automation(ctx: RuleContext) -> Iterator[Hit]:
     `user:`, `group:` or `domain:` members hold a token-minting role
     (`roles/iam.serviceAccountTokenCreator`, `roles/iam.workloadIdentityUser`, key creation):
     a service account is software by what it is, so no machine trust is needed beside it.
+    On Azure, a user-assigned managed identity on which a user or group is assigned, at the
+    identity's own scope, a role that attaches it to compute they control (Managed Identity
+    Operator, Contributor, Owner: `userAssignedIdentities/*/assign/action`); an assignment at
+    a resource group or subscription that contains the identity is not placed, so not reported.
     Severity is high when the principal can alter identity.
 
     ## Why is this bad?
@@ -65,6 +69,8 @@ def human_use_of_automation(ctx: RuleContext) -> Iterator[Hit]:
     ## References
     - OWASP Non-Human Identities Top 10 (2025): NHI10 Human Use of NHI
     - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_admin-change-user.html
+    - https://cloud.google.com/iam/docs/service-account-impersonation
+    - https://learn.microsoft.com/en-us/azure/role-based-access-control/built-in-roles/identity#managed-identity-operator
     """
     for principal in ctx.graph.principals:
         if principal.automation is not Automation.YES:

@@ -41,9 +41,11 @@ class RoleDefinition(NamedTuple):
 
 @dataclasses.dataclass(frozen=True)
 class Rules:
-    """The reviewed identity-altering operations, ``(operation, why)`` pairs."""
+    """The reviewed identity-altering operations, ``(operation, why)`` pairs; ``uses`` those
+    (lower case) whose holder, at a user-assigned identity's own scope, may act as it."""
 
     operations: tuple[tuple[str, str], ...]
+    uses: frozenset[str] = frozenset()
 
     def why(self, operation: str) -> str:
         wanted = operation.lower()
@@ -54,13 +56,17 @@ def rules_from_data(data: object) -> Rules:
     """The rules from the decoded rules file, checked."""
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise DataFileError("azure_altering_rules.json: no rules list")
-    found = []
+    found, uses = [], set()
     for entry in data["rules"]:
         if not (isinstance(entry, dict) and isinstance(entry.get("operation"), str)
                 and isinstance(entry.get("why"), str) and entry["operation"] and entry["why"]):
             raise DataFileError(f"azure_altering_rules.json: malformed rule {entry!r}")
+        if not isinstance(entry.get("uses", False), bool):
+            raise DataFileError(f"azure_altering_rules.json: malformed uses in {entry!r}")
         found.append((entry["operation"], entry["why"]))
-    return Rules(tuple(found))
+        if entry.get("uses"):
+            uses.add(entry["operation"].lower())
+    return Rules(tuple(found), frozenset(uses))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -105,6 +111,11 @@ class AzureCatalog:
 
     def why(self, operation: str) -> str:
         return self.rules.why(operation)
+
+    def uses(self, operations: Iterable[str]) -> bool:
+        """Whether ``operations`` include one that lets its holder act as a user-assigned
+        identity it holds it on."""
+        return any(op.lower() in self.rules.uses for op in operations)
 
 
 def _roles(data: object) -> tuple[str, list[RoleDefinition]]:

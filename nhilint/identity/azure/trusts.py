@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from nhilint.identity.azure.context import APP, UAMI, Context, Who
+from nhilint.identity.azure.context import APP, GROUP, UAMI, USER, Context, Who
+from nhilint.identity.azure.grants import ASSIGNMENTS, Role, role_of
 from nhilint.identity.graph import Claim, Text, Trust, TrustKind
 from nhilint.identity.values import as_list
 from nhilint.model import Resource, Unknown
@@ -45,6 +46,30 @@ def trusts(ctx: Context) -> Iterator[tuple[Who, Trust]]:
         else:
             continue
         yield who, _trust(who, resource, claims)
+    yield from _people(ctx)
+
+
+def _people(ctx: Context) -> Iterator[tuple[Who, Trust]]:
+    """Users and groups assigned, on a user-assigned identity itself, a role that lets them
+    act as it."""
+    for resource in ctx.model.resources:
+        if resource.type not in ASSIGNMENTS or resource.mode != "managed":
+            continue
+        target = ctx.resolve(resource.get("scope"))
+        if target is None or target.type != UAMI:
+            continue
+        who = ctx.principal(resource.get("principal_id"), resource.get("principal_type"))
+        if who.declared or who.type not in (USER, GROUP):
+            continue
+        role = role_of(ctx, resource)
+        if not isinstance(role, Role) or not ctx.roles.uses(role.altering):
+            continue
+        identity = ctx.declared_principal(target)
+        person: Text = who.via or who.id.ref
+        yield identity, Trust(
+            identity.id, TrustKind.PEOPLE, person, resource.span_of(("principal_id",)),
+            via=who.via, written_in=resource.address,
+        )
 
 
 def _trust(who: Who, resource: Resource, claims: tuple[Claim, ...]) -> Trust:
