@@ -9,7 +9,8 @@ one path segment (https://developer.hashicorp.com/vault/docs/concepts/policies#p
 Two patterns can match a common path when their languages intersect, decided exactly on
 the two patterns' automata.
 
-A rule's reach is *wildcard* when its glob covers every object of an identity path: a ``+``,
+A rule's reach is *wildcard* when its glob covers every object of an identity path (``sudo``
+on other paths is not: no identity path is in its reach): a ``+``,
 or a ``*`` that starts a segment (``auth/approle/role/*``) or follows no more than an
 identity path's own root (``sys/auth*``, ``sys/pol*``).  ``auth/approle/role/ci-*`` is
 bounded to the roles named ``ci-…``.
@@ -68,7 +69,7 @@ def judge(catalog: VaultCatalog, path: str, capabilities: tuple[str, ...]) -> Re
     identity = any(overlap(path, a) for a in catalog.altering) and not any(
         matches(path, n) for n in catalog.not_altering)
     found = {f"{c} {path}" for c in writes if identity or c in catalog.anywhere}
-    return Reading(frozenset(found), bool(found) and _wildcard(catalog, path))
+    return Reading(frozenset(found), identity and bool(found) and _wildcard(catalog, path))
 
 
 def _wildcard(catalog: VaultCatalog, path: str) -> bool:
