@@ -65,8 +65,7 @@ def read_policy(ctx: Context, resource: Resource) -> Read:
     if document is not None:
         return _document(ctx, resource, document)
     if isinstance(text, Unknown):
-        return Read(resource, resource.address, (),
-                    Undecided("the policy text", text, "is not known before apply"))
+        return Read(resource, resource.address, (), _computed(text))
     if not isinstance(text, str):
         return Read(resource, resource.address, (), Undecided(
             "the policy text", None, "is not a string", Cause.NOT_EVALUATED))
@@ -84,6 +83,16 @@ def read_policy(ctx: Context, resource: Resource) -> Read:
         for r in rules if "deny" not in r.capabilities
     )
     return Read(resource, resource.address, access, None)
+
+
+def _computed(text: Unknown) -> Undecided:
+    """A policy text not known before apply, named by what it is computed from (a heredoc
+    template is too long to show)."""
+    names = ", ".join(dict.fromkeys(r.address for r in text.refs))
+    if not names or len(text.source) <= 60:
+        return Undecided("the policy text", text, "is not known before apply")
+    shown = Unknown(text.reason, names, text.refs, cause=text.cause)
+    return Undecided("the policy text, a template of", shown, "is not known before apply")
 
 
 def _first_line(span: Span, text: str) -> int | None:
