@@ -314,3 +314,31 @@ resource "vault_approle_auth_backend_role" "ci" {
         "its tokens live at most 600s (token_max_ttl)")
     assert grant.provenance.chain == ("vault_approle_auth_backend_role.ci", "vault_policy.ci")
     assert grant.access.span.line == 9  # the path line inside the heredoc
+
+
+# --- the data ---------------------------------------------------------------------------------
+
+
+def test_every_identity_path_cites_vault_documentation() -> None:
+    from nhilint.identity.data import read_data
+
+    raw = read_data("vault_policy_rules.json")
+    assert isinstance(raw, dict) and raw["checked"]
+    for entry in raw["altering_paths"] + raw["not_altering"] + list(raw["builtin"].values()):
+        assert entry["docs"].startswith("https://developer.hashicorp.com/vault/"), entry
+        assert entry["why"]
+    catalog = load_catalog()
+    assert catalog.builtin == {"root": True, "default": False}
+    assert "read" not in catalog.writes and "list" not in catalog.writes
+
+
+def test_every_secret_entry_pins_the_provider_docs() -> None:
+    from nhilint.identity.data import read_data
+    from nhilint.identity.vault import context
+
+    raw = read_data("vault_secrets.json")
+    assert isinstance(raw, dict)
+    for section in ("exported", "arguments", "text"):
+        for block, entry in raw[section].items():
+            assert entry["commit"] in (context.__doc__ or ""), block
+            assert entry["docs"].startswith("website/docs/"), block

@@ -47,7 +47,7 @@ from nhilint.identity.vault.context import (
 )
 from nhilint.identity.vault.credentials import credentials
 from nhilint.identity.vault.fixes import FIXES
-from nhilint.identity.vault.policies import ROOT, Extra, custom_policies, held, read_policy
+from nhilint.identity.vault.policies import Extra, custom_policies, held, read_policy
 from nhilint.identity.vault.principals import principal_for, principal_id
 from nhilint.identity.vault.trusts import trusts
 from nhilint.model import Model, Resource, Unknown
@@ -138,8 +138,9 @@ def _root_attachments(holder: Resource, who: PrincipalId,
     """The built-in root policy named by a holder, as an attachment of a provider-managed
     policy (NHI011 reports it where it is named)."""
     for grant in grants:
-        if grant.access.managed and grant.access.permissions == (ROOT,):
-            policy = Policy(PLATFORM, f"{holder.address}#{ROOT}", ROOT, ROOT, (grant.access,),
+        if grant.access.managed:
+            name = str(grant.access.permissions[0])
+            policy = Policy(PLATFORM, f"{holder.address}#{name}", name, name, (grant.access,),
                             grant.access.span, managed=True)
             yield Attachment(holder.address, policy, grant.provenance.span, (who,))
             return

@@ -9,10 +9,13 @@ guessed: its holders get a :class:`~nhilint.identity.graph.Pending` (NHI901).
 
 Roles and tokens hold policies by name (``token_policies``, the legacy ``policies``; a
 token's ``policies``): a name of a policy declared here grants its rules; the built-in
-``default`` policy alters nothing and ``root`` everything
-(https://developer.hashicorp.com/vault/docs/concepts/policies#built-in-policies); any other
-name is a policy written elsewhere, not known here (NHI901).  Policy grants never expire:
-they hold for every token the role issues, for as long as the role exists.
+``default`` policy alters nothing and ``root`` everything (the ``builtin`` entries of the
+data, https://developer.hashicorp.com/vault/docs/concepts/policies#built-in-policies); any
+other name is a policy written elsewhere, not known here (NHI901).  Policy grants never
+expire: they hold for every token the role issues, for as long as the role exists.  A
+``deny`` rule grants nothing; it is not subtracted from the reach of the policy's other rules
+(Vault applies the most specific matching path), so a policy that denies one role under an
+``auth/*`` it allows is still read as reaching ``auth/*``.
 """
 
 from __future__ import annotations
@@ -46,7 +49,6 @@ POLICY_ARGUMENTS = {
     "vault_jwt_auth_backend_role": ("token_policies", "policies"),
     "vault_token": ("policies",),
 }
-DEFAULT, ROOT = "default", "root"
 
 
 class Read(NamedTuple):
@@ -181,11 +183,10 @@ def held(ctx: Context, holder: Resource, who: PrincipalId, reads: dict[str, Read
                     pending.append(Pending(who, f"the policy {policy.address}", found.undecided,
                                            where))
                 grants += [Grant(who, access_of(a), where) for a in found.access]
-            elif name == ROOT:
-                where = Provenance(holder.address, (holder.address,), span)
-                grants.append(Grant(who, access_of(_root(holder, span)), where))
-            elif name == DEFAULT:
-                continue
+            elif isinstance(name, str) and name in ctx.catalog.builtin:
+                if ctx.catalog.builtin[name]:  # root: every capability on every path
+                    where = Provenance(holder.address, (holder.address,), span)
+                    grants.append(Grant(who, access_of(_builtin(name, holder, span)), where))
             elif isinstance(name, str):
                 where = Provenance(holder.address, (holder.address,), span)
                 pending.append(Pending(who, f'the Vault policy "{name}"', Undecided(
@@ -200,10 +201,11 @@ def held(ctx: Context, holder: Resource, who: PrincipalId, reads: dict[str, Read
     return Held(tuple(grants), tuple(pending))
 
 
-def _root(holder: Resource, span: Span) -> Access:
-    """The built-in root policy: every capability on every path."""
-    return Access((ROOT,), frozenset({"root *"}), Scope(ScopeLevel.RESOURCE, ("*",), wildcard=True),
-                  span, holder.address, wildcard=True, managed=True)
+def _builtin(name: str, holder: Resource, span: Span) -> Access:
+    """A built-in policy that alters identity (``root``): every capability on every path."""
+    return Access((name,), frozenset({f"{name} *"}),
+                  Scope(ScopeLevel.RESOURCE, ("*",), wildcard=True), span, holder.address,
+                  wildcard=True, managed=True)
 
 
 class Extra(NamedTuple):
