@@ -308,10 +308,10 @@ resource "vault_approle_auth_backend_role" "ci" {
     (principal,) = graph.principals
     (grant,) = graph.altering_of(principal)
     assert grant.access.scope.wildcard and grant.access.altering == frozenset(
-        {"create auth/approle/role/*", "update auth/approle/role/*"})
+        {"create:auth/approle/role/*", "update:auth/approle/role/*"})
     assert grant.access.credited == (
         "logins only from 10.1.0.0/16 (token_bound_cidrs)",
-        "its tokens live at most 600s (token_max_ttl)")
+        "its tokens live at most 10m (token_max_ttl)")
     assert grant.provenance.chain == ("vault_approle_auth_backend_role.ci", "vault_policy.ci")
     assert grant.access.span.line == 9  # the path line inside the heredoc
 

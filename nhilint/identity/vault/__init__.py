@@ -43,6 +43,7 @@ from nhilint.identity.vault.context import (
     TOKEN,
     TYPES,
     Context,
+    duration,
     seconds,
 )
 from nhilint.identity.vault.credentials import credentials
@@ -129,7 +130,7 @@ def _lifetimes(holder: Resource) -> Iterator[str]:
     for key in keys:
         value = seconds(holder.get(key))
         if isinstance(value, int) and value > 0:
-            yield f"its tokens live at most {value}s ({key})"
+            yield f"its tokens live at most {duration(value)} ({key})"
             return
 
 

@@ -38,7 +38,7 @@ class VaultCatalog(NamedTuple):
 
 
 class Reading(NamedTuple):
-    """What one rule grants: its identity-altering capabilities (``update auth/*``), and
+    """What one rule grants: its identity-altering capabilities (``update:auth/*``), and
     whether its path is a wildcard over identity objects."""
 
     altering: frozenset[str]
@@ -68,7 +68,7 @@ def judge(catalog: VaultCatalog, path: str, capabilities: tuple[str, ...]) -> Re
     writes = [c for c in capabilities if c in catalog.writes]
     identity = any(overlap(path, a) for a in catalog.altering) and not any(
         matches(path, n) for n in catalog.not_altering)
-    found = {f"{c} {path}" for c in writes if identity or c in catalog.anywhere}
+    found = {f"{c}:{path}" for c in writes if identity or c in catalog.anywhere}
     return Reading(frozenset(found), identity and bool(found) and _wildcard(catalog, path))
 
 

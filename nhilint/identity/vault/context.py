@@ -50,6 +50,14 @@ def seconds(value: object) -> int | Unknown | None:
     return None
 
 
+def duration(value: int) -> str:
+    """Seconds as Vault writes a duration: ``3600`` is ``1h``."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if value and value % size == 0:
+            return f"{value // size}{unit}"
+    return f"{value}s"
+
+
 @dataclasses.dataclass(frozen=True)
 class Context:
     model: Model

@@ -21,7 +21,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nhilint.identity.graph import Credential, Expiry, Principal
-from nhilint.identity.vault.context import APPROLE, SECRET_ID, TOKEN, Context, seconds
+from nhilint.identity.vault.context import (
+    APPROLE,
+    SECRET_ID,
+    TOKEN,
+    Context,
+    duration,
+    seconds,
+)
 from nhilint.identity.vault.principals import external_approle, principal_id
 from nhilint.model import Cause, Resource, Unknown
 
@@ -51,7 +58,7 @@ def _lifetime(role: Resource) -> tuple[bool, Expiry]:
         return True, ttl
     if not ttl:
         return True, None
-    return False, f"{_duration(ttl)} after it is made (secret_id_ttl)"
+    return False, f"{duration(ttl)} after it is made (secret_id_ttl)"
 
 
 def _secret_id(resource: Resource, role: Resource | None) -> tuple[Principal | None, Credential]:
@@ -91,20 +98,13 @@ def _token(token: Resource) -> Credential:
     cap, ttl, period = (seconds(token.get(k)) for k in ("explicit_max_ttl", "ttl", "period"))
     expiry: Expiry = None
     if isinstance(cap, Unknown) or cap:
-        expiry = cap if isinstance(cap, Unknown) else f"{_duration(cap)} after it is made " \
+        expiry = cap if isinstance(cap, Unknown) else f"{duration(cap)} after it is made " \
             "(explicit_max_ttl)"
     elif isinstance(period, Unknown):
         expiry = period
     elif period:
         expiry = None  # periodic: renewed forever
     elif isinstance(ttl, Unknown) or ttl:
-        expiry = ttl if isinstance(ttl, Unknown) else f"{_duration(ttl)} after it is made (ttl)"
+        expiry = ttl if isinstance(ttl, Unknown) else f"{duration(ttl)} after it is made (ttl)"
     return Credential(principal_id(token), token.address, "token", "Vault token", token.span,
                       persistent=True, expiry=expiry, exposed_in_state=True)
-
-
-def _duration(value: int) -> str:
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if value % size == 0:
-            return f"{value // size}{unit}"
-    return f"{value}s"

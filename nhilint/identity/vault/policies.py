@@ -203,7 +203,7 @@ def held(ctx: Context, holder: Resource, who: PrincipalId, reads: dict[str, Read
 
 def _builtin(name: str, holder: Resource, span: Span) -> Access:
     """A built-in policy that alters identity (``root``): every capability on every path."""
-    return Access((name,), frozenset({f"{name} *"}),
+    return Access((name,), frozenset({f"{name}:*"}),
                   Scope(ScopeLevel.RESOURCE, ("*",), wildcard=True), span, holder.address,
                   wildcard=True, managed=True)
 
