@@ -65,8 +65,7 @@ def _secret_id(resource: Resource, role: Resource | None) -> tuple[Principal | N
     wrapped = resource.get("wrapping_ttl") is not None
     if role is None:
         holder = external_approle(resource.get("role_name"))
-        unknown = Unknown("the role's secret_id_ttl is not known: the role is not declared "
-                          "in the scanned code", cause=Cause.EXTERNAL)
+        unknown = Unknown(f"the secret_id_ttl of {holder.label}", cause=Cause.EXTERNAL)
         return holder, Credential(holder.id, resource.address, "secret-id", "AppRole secret id",
                                   resource.span, persistent=True, expiry=unknown,
                                   exposed_in_state=not wrapped)
