@@ -68,8 +68,10 @@ def secret_exposed(ctx: RuleContext) -> Iterator[Hit]:
     four-character prefix; the text report leaves out the code line.
 
     On Vault: a literal provider `token`, a pushed `secret_id`, a literal `oidc_client_secret`,
-    secrets in the `data_json` of `vault_generic_secret` and `vault_kv_secret(_v2)`, and
-    outputs of a secret id or a token's `client_token`.
+    the cloud keys given to Vault's AWS and GCP engines and auth methods (`secret_key`,
+    `credentials`), secrets in the `data_json` of `vault_generic_secret` and
+    `vault_kv_secret(_v2)`, and outputs of a secret id, a wrapping token or a token's
+    `client_token`.
 
     ## Why is this bad?
     A secret in the code is readable by everyone who can read the repository, its forks, its
