@@ -354,6 +354,7 @@ PLATFORM_CASES = {
     "aws": "fixtures/NHI001/user_key_inline",
     "gcp": "fixtures/NHI001/gcp_agent_engine",
     "azure": "fixtures/NHI001/azure_sp_password_graph_role",
+    "vault": "fixtures/NHI001/vault_approle_ci_bootstrap",
 }
 
 

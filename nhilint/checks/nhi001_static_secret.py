@@ -36,6 +36,12 @@ def static_secret(ctx: RuleContext) -> Iterator[Hit]:
     (`google_storage_hmac_key`) and an identity-altering role (`roles/owner`,
     `roles/iam.serviceAccountKeyAdmin`, `setIamPolicy` on a project, folder or organisation …).
 
+    On Vault: an AppRole role (`vault_approle_auth_backend_role`) or a `vault_token` whose
+    policies may write identity paths (`auth/*`, `sys/auth*`, `sys/policy*`, `identity/*`, or
+    `sudo`), and whose secret id never expires (no `secret_id_ttl`, on a
+    `vault_approle_auth_backend_role_secret_id` or on the secret ids the role issues), whose
+    role id logs in alone (`bind_secret_id = false`), or the token itself.
+
     ## Why is this bad?
     Whoever reads that secret (from CI variables, Terraform state, a laptop) gets a principal
     that can create new identities and grant itself more access: a leaked key becomes a

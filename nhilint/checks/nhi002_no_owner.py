@@ -32,6 +32,10 @@ def no_owner(ctx: RuleContext) -> Iterator[Hit]:
     written in its `description` (`owner=<team>`, under any of the owner keys); an agent engine
     has `labels` and the google provider's `default_labels`.
 
+    Vault has no tags: an AppRole role's owner is read from its `alias_metadata` and a token's
+    from its `metadata` (under the owner keys), else by convention from `owner=<team>` in the
+    `description` of the auth mount the role is written on.
+
     ## Why is this bad?
     A privileged automation nobody owns is never reviewed, rotated or decommissioned. When it
     misbehaves or leaks, nobody knows who to ask whether it is still needed; orphaned

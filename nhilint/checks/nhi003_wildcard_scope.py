@@ -41,6 +41,11 @@ def wildcard_scope(ctx: RuleContext) -> Iterator[Hit]:
     role that alters identity (owner, editor), or an identity-altering role bound on a
     project, folder or organisation (critical) without an IAM condition on the resource.
 
+    On Vault: a policy path whose glob covers every object of an identity path (`auth/*`,
+    `auth/approle/role/+/secret-id`, `sys/auth/*`, `sys/policy/*`, `*`) with a write
+    capability, or the built-in `root` policy; a named path (`auth/approle/role/app/secret-id`,
+    `sys/policies/acl/app-*`) is bounded.
+
     ## Why is this bad?
     An automation that can create or change *any* identity can give itself, or anyone, any
     access: one compromised pipeline becomes account (or organisation) administrator.

@@ -35,6 +35,10 @@ def no_expiry(ctx: RuleContext) -> Iterator[Hit]:
     `request.time < timestamp("…")` (one that ended before the scan date grants nothing), and a
     key is rotated by `keepers` computed from a `time_rotating`.
 
+    On Vault a policy grant never expires (it holds for every token the role issues, as long as
+    the role exists); an AppRole secret id without `secret_id_ttl` and a `vault_token` without
+    `ttl` or `explicit_max_ttl` (or periodic) never expire.
+
     ## Why is this bad?
     Access granted "for the migration" or "for the release" stays forever unless something
     ends it. Time-bound grants and rotated credentials limit how long a mistake or a leak is

@@ -70,6 +70,13 @@ def unbounded_federated_trust(ctx: RuleContext) -> Iterator[Hit]:
     `*`) not known before deploy is reported by NHI901; a value naming one resource
     (`aws_cognito_identity_pool.app.id`) pins.
 
+    On Vault: a JWT auth role (`vault_jwt_auth_backend_role`, `role_type = "jwt"`) is trusted by
+    its mount's issuer (`bound_issuer`, `oidc_discovery_url`); its `bound_subject`,
+    `bound_audiences` and `bound_claims` (globs with `bound_claims_type = "glob"`) are the
+    claims the token must carry, so a role for GitHub Actions binding `sub = "repo:org/*"` or
+    `repository = "org/*"` lets every repository of the organisation in, and the message names
+    that claim.
+
     ## Why is this bad?
     Whoever can present a token the trust accepts gets the role: with no `sub` condition,
     any GitHub workflow on the internet can assume a role trusting GitHub's issuer; with

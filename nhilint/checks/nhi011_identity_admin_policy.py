@@ -59,6 +59,12 @@ def identity_admin_policy(ctx: RuleContext) -> Iterator[Hit]:
     IAM condition on the resource (`roles/owner`, `roles/iam.serviceAccountKeyAdmin` …),
     reported at its role; service agent roles (`roles/*.serviceAgent`) are Google's own.
 
+    On Vault: a `vault_policy` (or the `data.vault_policy_document` it uses) with a write
+    capability or `sudo` on every object of an identity path (`sys/auth/*`, `sys/policy/*`,
+    `sys/policies/acl/*`, `auth/*`, `identity/*` …), reported at that path; and the built-in
+    `root` policy, reported where a role or token names it. Reading secrets is not
+    identity-altering.
+
     ## Why is this bad?
     Such a policy is an identity administrator whoever it is attached to today; tomorrow it is
     attached to a CI role, or provisioned by a permission set into every account. It is the

@@ -42,6 +42,11 @@ def long_lived_secret(ctx: RuleContext) -> Iterator[Hit]:
     text (an access key without `pgp_key`, a service-specific credential's password), and the
     severity is then high: anyone who can read the state can use it.
 
+    On Vault: an AppRole secret id whose role has no `secret_id_ttl` (declared as a
+    `vault_approle_auth_backend_role_secret_id`, or issued at run time by the role), a role id
+    that logs in alone (`bind_secret_id = false`), and a `vault_token` without `ttl` or
+    `explicit_max_ttl`, or periodic.
+
     ## Why is this bad?
     A long-lived secret outlives the person who created it, the pipeline that used it and
     often the reason it exists; every copy (CI variables, laptops, the state file, logs) stays

@@ -67,6 +67,12 @@ def secret_exposed(ctx: RuleContext) -> Iterator[Hit]:
     The value is never printed: messages name the kind and, for an access key id, its
     four-character prefix; the text report leaves out the code line.
 
+    On Vault: a literal provider `token`, a pushed `secret_id`, a literal `oidc_client_secret`,
+    the cloud keys given to Vault's AWS and GCP engines and auth methods (`secret_key`,
+    `credentials`), secrets in the `data_json` of `vault_generic_secret` and
+    `vault_kv_secret(_v2)`, and outputs of a secret id, a wrapping token or a token's
+    `client_token`.
+
     ## Why is this bad?
     A secret in the code is readable by everyone who can read the repository, its forks, its
     CI logs and its history, for as long as the secret lives; a non-sensitive output prints
