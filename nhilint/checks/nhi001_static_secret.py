@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from nhilint.checks._common import (
     OWASP,
     chain_of,
+    copied_to,
     core_params,
+    exposure_evidence,
     grant_evidence,
     label,
     principal_evidence,
@@ -73,10 +75,12 @@ def static_secret(ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(
             found.resource,
             found.span,
-            core_params(found) | {"secrets": [f"{c.label} {c.address}" for c in secrets]},
+            core_params(found) | {
+                "secrets": [f"{c.label} {c.address}{copied_to(ctx, c)}" for c in secrets]},
             principal_evidence(found.principal)
             + grant_evidence(found.grants)
-            + tuple(Evidence(c.address, c.span, f"persistent {c.label}") for c in secrets),
+            + tuple(Evidence(c.address, c.span, f"persistent {c.label}") for c in secrets)
+            + exposure_evidence(ctx, found.principal),
             key="static-secret",
             chain=chain_of(found.grants),
             principal=label(found.principal),

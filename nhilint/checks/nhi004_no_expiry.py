@@ -9,6 +9,7 @@ from nhilint.checks._common import (
     chain_of,
     core_params,
     describe_grants,
+    exposure_evidence,
     grant_evidence,
     grant_fix,
     label,
@@ -94,7 +95,8 @@ def no_expiry(ctx: RuleContext) -> Iterator[Hit]:
             principal_evidence(found.principal)
             + grant_evidence(endless)
             + tuple(Evidence(c.address, c.span, f"{c.label} without rotation or expiry")
-                    for c in stale),
+                    for c in stale)
+            + tuple(e for c in stale for e in exposure_evidence(ctx, c)),
             key="no-expiry",
             chain=chain_of(found.grants),
             principal=label(found.principal),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nhilint.checks._common import OWASP, label
+from nhilint.checks._common import OWASP, exposure_evidence, label
 from nhilint.identity.graph import Credential
 from nhilint.rule import Evidence, Hit, RuleContext, Severity, rule, show
 
@@ -89,7 +89,8 @@ def long_lived_secret(ctx: RuleContext) -> Iterator[Hit]:
             credential.address, credential.span,
             {"credential": credential.address, "kind": credential.label, "principal": who},
             (Evidence(credential.address, credential.span,
-                      f"{credential.label} without rotation or expiry"),),
+                      f"{credential.label} without rotation or expiry"),
+             *exposure_evidence(ctx, credential)),
             template="state" if state else "default", key="long-lived-secret",
             severity=Severity.HIGH if state else None, principal=who,
             fix=ctx.fix(platform, "long-lived-secret-state" if state else "long-lived-secret"),

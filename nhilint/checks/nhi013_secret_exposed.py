@@ -117,8 +117,10 @@ def secret_exposed(ctx: RuleContext) -> Iterator[Hit]:
             origins.setdefault(leaf.text, (holder, leaf.path))
     for holder in first + later:
         yield from _literals(ctx, holder, catalog, seen, origins)
+    stores = {e.store for e in ctx.graph.exposures}  # reported with the credential instead
     for resource in model.resources:
-        yield from _embedded(ctx, _resource(resource), catalog, declared)
+        if resource.address not in stores:
+            yield from _embedded(ctx, _resource(resource), catalog, declared)
     yield from _outputs(ctx, model.outputs, declared, catalog, seen)
 
 

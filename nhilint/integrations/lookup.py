@@ -35,6 +35,8 @@ RESOURCE_TYPES = (
     "google_organization_iam_*", "google_storage_hmac_key", "google_iam_workload_identity_*",
     "google_vertex_ai_reasoning_engine",
     "azuread_*", "azurerm_*",
+    "github_repository_deploy_key",
+    "gitlab_*_access_token", "gitlab_deploy_key", "gitlab_*deploy_token",
 )
 #: the data source types a finding can be about: a policy document is reported where it is
 #: written
