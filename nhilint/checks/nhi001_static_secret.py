@@ -37,6 +37,13 @@ def static_secret(ctx: RuleContext) -> Iterator[Hit]:
     account with a user-managed key (`google_service_account_key`) or an HMAC key
     (`google_storage_hmac_key`) and an identity-altering role (`roles/owner`,
     `roles/iam.serviceAccountKeyAdmin`, `setIamPolicy` on a project, folder or organisation …).
+    On GitLab: the bot of a project or group access token (or the user of a personal access
+    token) whose `api` scope and maintainer or owner role let it manage members (an
+    administrator's token: the whole instance); the token is its persistent secret. Where the
+    secret is copied into a GitHub Actions, environment, organisation or Dependabot secret or
+    a GitLab CI/CD variable (`plaintext_value = aws_iam_access_key.ci.secret`), the message
+    and the evidence name each copy and who can read it, with the controls that bound it
+    (an environment's required reviewers and branch policy, a protected variable).
 
     ## Why is this bad?
     Whoever reads that secret (from CI variables, Terraform state, a laptop) gets a principal

@@ -34,7 +34,10 @@ def no_expiry(ctx: RuleContext) -> Iterator[Hit]:
     `rotate_when_changed` counts as never expiring (Microsoft Graph's two-year default is not
     written in the configuration). On GCP a binding ends with an IAM condition
     `request.time < timestamp("…")` (one that ended before the scan date grants nothing), and a
-    key is rotated by `keepers` computed from a `time_rotating`.
+    key is rotated by `keepers` computed from a `time_rotating`. A GitLab access token ends at
+    its `expires_at`, or is replaced by its `rotation_configuration`; without either the
+    configuration gives it no end. The evidence names every CI/CD secret or variable a
+    never-rotated credential is copied into.
 
     ## Why is this bad?
     Access granted "for the migration" or "for the release" stays forever unless something

@@ -34,7 +34,12 @@ def long_lived_secret(ctx: RuleContext) -> Iterator[Hit]:
     `azuread_service_principal_password` without `end_date` or `rotate_when_changed` naming a
     `time_rotating` (and a symmetric key credential without `end_date`); on GCP a
     `google_service_account_key` (rotated by `keepers` from a `time_rotating`) and an active
-    `google_storage_hmac_key`. `status =
+    `google_storage_hmac_key`; on GitLab an access token or deploy token without `expires_at`
+    (or an access token's `rotation_configuration`) and a deploy key with `can_push = true`
+    without `expires_at`; on GitHub a deploy key with `read_only = false` (GitHub deploy keys
+    never expire). Writing code is not identity-altering, so deploy keys are reported here
+    only; read-only deploy keys read code and are not reported. The evidence names every
+    GitHub or GitLab CI/CD secret the credential's secret is copied into. `status =
     "Inactive"` is not live; a resource replaced through
     `lifecycle { replace_triggered_by = [time_rotating.<name>] }` (directly or through a
     `terraform_data`/`null_resource` keeper whose triggers name the `time_rotating`) is

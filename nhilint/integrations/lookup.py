@@ -27,7 +27,8 @@ from nhilint.rule import Finding, Rule
 #: rules judge is an AWS IAM or IAM Identity Center one, a GCP service account, binding, key,
 #: workload identity pool or agent engine, an Entra application, service principal, credential
 #: or role assignment, or an Azure role assignment, definition or managed identity, or any
-#: azurerm resource whose system-assigned identity is a principal
+#: azurerm resource whose system-assigned identity is a principal, a GitHub deploy key, or a
+#: GitLab access or deploy token, deploy key, user or service account
 #: (tests/integrations/test_lookup.py holds the fixtures to it)
 RESOURCE_TYPES = (
     "aws_iam_*", "aws_ssoadmin_*",
@@ -36,7 +37,8 @@ RESOURCE_TYPES = (
     "google_vertex_ai_reasoning_engine",
     "azuread_*", "azurerm_*",
     "github_repository_deploy_key",
-    "gitlab_*_access_token", "gitlab_deploy_key", "gitlab_*deploy_token",
+    "gitlab_*_access_token", "gitlab_deploy_key", "gitlab_*deploy_token", "gitlab_user",
+    "gitlab_*_service_account",
 )
 #: the data source types a finding can be about: a policy document is reported where it is
 #: written

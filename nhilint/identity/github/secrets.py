@@ -65,9 +65,9 @@ def _reach(resource: Resource, index: Index,
     if resource.type == "github_dependabot_secret":
         return f"the Dependabot runs of repository {repository}", False, ()
     if resource.type == "github_actions_environment_secret":
-        name = _shown(resource.get("environment"))
-        where = f"the jobs that deploy to environment {name} of repository {repository}"
         environment = _environment(resource, index, environments)
+        name = _shown((environment or resource).get("environment"))
+        where = f"the jobs that deploy to environment {name} of repository {repository}"
         if environment is None:
             return where + " (the environment is not declared here)", False, ()
         return where, False, tuple(protections(environment))

@@ -124,8 +124,9 @@ def _user_role(resource: Resource, holder: Principal, index: Index, parts: Parts
                where: Provenance) -> str | None:
     if _ADMIN_SCOPES & {s for s in as_list(resource.get("scopes")) if isinstance(s, str)}:
         return "administrator"
-    user = index.referenced(resource.get("user_id"), "gitlab_user")
-    admin = user.get("is_admin", False) if user is not None else None
+    user = index.referenced(resource.get("user_id"), "gitlab_user", *_ACCOUNTS)
+    admin = (None if user is None else False if user.type in _ACCOUNTS
+             else user.get("is_admin", False))
     if admin is True:
         return "administrator"
     what = ("what its user may change: the user's memberships are not in the configuration"
