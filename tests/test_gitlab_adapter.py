@@ -172,3 +172,36 @@ def test_the_inventory_lists_principals_of_every_platform(
     found = json.loads(capsys.readouterr().out)
     platforms = {p["platform"] for m in found["modules"] for p in m["principals"]}
     assert {"aws", "gcp", "azure", "github", "gitlab"} <= platforms
+
+
+def test_a_service_account_token_acts_through_its_memberships(tmp_path: Path) -> None:
+    graph = _graph(tmp_path, """
+resource "gitlab_group_service_account" "sa" {
+  group = "platform"
+  name = "terraform"
+}
+resource "gitlab_group_membership" "sa" {
+  group_id = 42
+  user_id = gitlab_group_service_account.sa.service_account_id
+  access_level = "owner"
+}
+resource "gitlab_project_membership" "reader" {
+  project = "platform/docs"
+  user_id = gitlab_group_service_account.sa.service_account_id
+  access_level = "reporter"
+}
+resource "gitlab_group_service_account_access_token" "t" {
+  group = "platform"
+  user_id = gitlab_group_service_account.sa.service_account_id
+  name = "t"
+  scopes = ["api"]
+  expires_at = "2027-01-31"
+}
+""")
+    (grant,) = graph.grants
+    assert grant.principal.ref == "gitlab_group_service_account.sa"
+    assert grant.provenance.chain == (
+        "gitlab_group_service_account_access_token.t", "gitlab_group_membership.sa")
+    assert (grant.access.scope.level, grant.access.expiry) == (ScopeLevel.FOLDER, "2027-01-31")
+    assert not graph.pending
+    assert [a.address for a in graph.attachments] == ["gitlab_group_membership.sa"]

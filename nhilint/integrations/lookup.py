@@ -28,7 +28,7 @@ from nhilint.rule import Finding, Rule
 #: workload identity pool or agent engine, an Entra application, service principal, credential
 #: or role assignment, or an Azure role assignment, definition or managed identity, or any
 #: azurerm resource whose system-assigned identity is a principal, a GitHub deploy key, or a
-#: GitLab access or deploy token, deploy key, user or service account
+#: GitLab access or deploy token, deploy key, user, service account or membership
 #: (tests/integrations/test_lookup.py holds the fixtures to it)
 RESOURCE_TYPES = (
     "aws_iam_*", "aws_ssoadmin_*",
@@ -38,7 +38,7 @@ RESOURCE_TYPES = (
     "azuread_*", "azurerm_*",
     "github_repository_deploy_key",
     "gitlab_*_access_token", "gitlab_deploy_key", "gitlab_*deploy_token", "gitlab_user",
-    "gitlab_*_service_account",
+    "gitlab_*_service_account", "gitlab_*_membership",
 )
 #: the data source types a finding can be about: a policy document is reported where it is
 #: written

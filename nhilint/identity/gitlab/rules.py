@@ -21,11 +21,20 @@ class TokenType(NamedTuple):
     target: str
 
 
+class Membership(NamedTuple):
+    """A membership resource type: the argument naming the group or project it is in, and
+    how far a member reaches."""
+
+    target: str
+    level: ScopeLevel
+
+
 class TokenRules(NamedTuple):
     altering_scopes: frozenset[str]
     altering_access_levels: frozenset[str]
     default_access_level: str
     tokens: Mapping[str, TokenType]
+    memberships: Mapping[str, Membership]
 
 
 @functools.cache
@@ -39,6 +48,8 @@ def token_rules() -> TokenRules:
             str(data["default_access_level"]),
             {kind: TokenType(str(t["label"]), ScopeLevel(t["level"]), str(t["target"]))
              for kind, t in data["tokens"].items()},
+            {kind: Membership(str(m["target"]), ScopeLevel(m["level"]))
+             for kind, m in data["memberships"].items()},
         )
     except (KeyError, TypeError, ValueError) as error:
         raise DataFileError(f"data/gitlab_token_rules.json is malformed: {error!r}") from error

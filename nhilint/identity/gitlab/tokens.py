@@ -3,7 +3,8 @@
 A project or group access token (``gitlab_project_access_token``,
 ``gitlab_group_access_token``) is the secret of a bot user GitLab makes for it, a member of the
 project or group with the token's ``access_level`` (default ``maintainer``).  A personal access
-token (``gitlab_personal_access_token``) is a secret of its user (``user_id``: a
+token (``gitlab_personal_access_token``) or a group service account's token
+(``gitlab_group_service_account_access_token``) is a secret of its user (``user_id``: a
 ``gitlab_user``, a group or instance service account, or a user declared elsewhere).
 
 A token alters identity when the data in ``nhilint/data/gitlab_token_rules.json`` says so
@@ -13,9 +14,11 @@ for a personal access token, an administrator user (``is_admin = true``, or a ``
 ``admin_mode`` scope, which only administrators' tokens have).  A project token reaches one
 project; a group token every subgroup and project of its group (broad: the group's whole
 membership, reported like a role bound on a whole folder); an administrator's token the whole
-instance.  What an ordinary user's personal access token with ``api`` may change is its
-user's memberships, which the configuration does not hold: that is pending (NHI901), never
-assumed either way.
+instance.  An ordinary user's token with ``api`` acts through its user's memberships: one
+declared here (``gitlab_group_membership``, ``gitlab_project_membership``) with a role that
+manages members is a grant on that group or project, made by the membership (which may end
+at its own ``expires_at``); with none declared, what it may change is pending (NHI901),
+never assumed either way.
 
 The token ends at ``expires_at``; a ``rotation_configuration`` replaces it on a schedule
 (each new token lives ``expiration_days``).  Absent both, the configuration gives the token
@@ -24,6 +27,8 @@ The ``token`` attribute is written to the state.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from nhilint.identity.gitlab.keys import PLATFORM
 from nhilint.identity.gitlab.owners import written_owner
@@ -71,70 +76,114 @@ def tokens(model: Model, index: Index, settings: Settings, parts: Parts) -> None
             persistent=True, rotated=bool(rotation(resource)) or rotated(index, resource),
             expiry=expiry(resource), exposed_in_state=True,
         ))
-        _grant(resource, kind, rules, holder, index, parts)
+        found = _Token(resource, kind, holder, Provenance(
+            resource.address, (resource.address,), resource.span_of(("scopes",))))
+        _grant(found, rules, model, index, parts)
 
 
-def _grant(resource: Resource, kind: TokenType, rules: TokenRules, holder: Principal,
-           index: Index, parts: Parts) -> None:
-    where = Provenance(resource.address, (resource.address,), resource.span_of(("scopes",)))
-    scopes = as_list(resource.get("scopes"))
+class _Token(NamedTuple):
+    """A token being judged: its resource and type, its holder, and where its scopes are."""
+
+    resource: Resource
+    kind: TokenType
+    holder: Principal
+    where: Provenance
+
+
+def _grant(token: _Token, rules: TokenRules, model: Model, index: Index, parts: Parts) -> None:
+    scopes = as_list(token.resource.get("scopes"))
     unknown = next((s for s in scopes if isinstance(s, Unknown)), None)
     if unknown is not None:
         why = Undecided("its scopes", unknown, "are not known before apply")
-        parts.pending.append(Pending(holder.id, f"the {kind.label}'s scopes", why, where))
+        parts.pending.append(Pending(token.holder.id, f"the {token.kind.label}'s scopes", why,
+                                     token.where))
         return
     names = tuple(sorted(s for s in scopes if isinstance(s, str)))
     powerful = frozenset(names) & rules.altering_scopes
     if not powerful:
         return
-    role = _role(resource, kind, rules, holder, index, parts, where)
-    if role is None:
+    if token.kind.target == "user_id":
+        _user_grants(token, names, rules, model, index, parts)
         return
-    level = ScopeLevel.TENANT if role == "administrator" else kind.level
-    target: Text = "the GitLab instance" if level is ScopeLevel.TENANT else _text(
-        resource.get(kind.target))
-    access = Access(
-        (*names, f"{role} role"), powerful | {role},
-        Scope(level, (target,), wildcard=level.broad), where.span, resource.address,
-        expiry=expiry(resource), managed=True,
-    )
-    parts.grants.append(Grant(holder.id, access, where))
-    if level.broad:
-        name = f"GitLab {role} role with {', '.join(sorted(powerful))} scope"
-        policy = Policy(PLATFORM, f"{resource.address}#{role}", name, name, (access,),
-                        where.span, managed=True)
-        parts.attachments.append(Attachment(resource.address, policy, where.span, (holder.id,)))
-
-
-def _role(resource: Resource, kind: TokenType, rules: TokenRules, holder: Principal,
-          index: Index, parts: Parts, where: Provenance) -> str | None:
-    """The role the token acts with when that role manages members: ``maintainer``,
-    ``owner``, ``administrator``; ``None`` when it does not or is not known (pending)."""
-    if kind.target == "user_id":
-        return _user_role(resource, holder, index, parts, where)
-    level = resource.get("access_level", rules.default_access_level)
+    level = token.resource.get("access_level", rules.default_access_level)
     if isinstance(level, Unknown):
         why = Undecided("its access_level", level, "is not known before apply")
-        parts.pending.append(Pending(holder.id, f"the {kind.label}'s role", why, where))
-        return None
-    return level if isinstance(level, str) and level in rules.altering_access_levels else None
+        parts.pending.append(Pending(token.holder.id, f"the {token.kind.label}'s role", why,
+                                     token.where))
+    elif isinstance(level, str) and level in rules.altering_access_levels:
+        target = _text(token.resource.get(token.kind.target))
+        _add(token, names, rules, level, Scope(token.kind.level, (target,),
+                                               wildcard=token.kind.level.broad), parts)
 
 
-def _user_role(resource: Resource, holder: Principal, index: Index, parts: Parts,
-               where: Provenance) -> str | None:
-    if _ADMIN_SCOPES & {s for s in as_list(resource.get("scopes")) if isinstance(s, str)}:
-        return "administrator"
-    user = index.referenced(resource.get("user_id"), "gitlab_user", *_ACCOUNTS)
+def _add(token: _Token, names: tuple[str, ...], rules: TokenRules, role: str, scope: Scope,
+         parts: Parts, via: Resource | None = None) -> None:
+    """The grant of a token acting with ``role`` on ``scope`` (through the membership
+    ``via``), and for a broad one, an attachment of that role (NHI011)."""
+    powerful = frozenset(names) & rules.altering_scopes
+    where = token.where if via is None else Provenance(
+        via.address, (token.resource.address, via.address), via.span_of(("access_level",)))
+    until = expiry(token.resource)
+    if until is None and via is not None:
+        until = expiry(via)
+    access = Access((*names, f"{role} role"), powerful | {role}, scope, where.span,
+                    token.resource.address if via is None else via.address, expiry=until,
+                    managed=True)
+    parts.grants.append(Grant(token.holder.id, access, where))
+    if scope.level.broad:
+        name = f"GitLab {role} role with {', '.join(sorted(powerful))} scope"
+        policy = Policy(PLATFORM, f"{access.written_in}#{role}", name, name, (access,),
+                        where.span, managed=True)
+        parts.attachments.append(Attachment(access.written_in, policy, where.span,
+                                            (token.holder.id,)))
+
+
+def _user_grants(token: _Token, names: tuple[str, ...], rules: TokenRules, model: Model,
+                 index: Index, parts: Parts) -> None:
+    """A user's token acts as its user: on the whole instance for an administrator, else
+    through the user's memberships declared here; what else it may change is pending."""
+    user = index.referenced(token.resource.get("user_id"), "gitlab_user", *_ACCOUNTS)
     admin = (None if user is None else False if user.type in _ACCOUNTS
              else user.get("is_admin", False))
-    if admin is True:
-        return "administrator"
+    if admin is True or _ADMIN_SCOPES & set(names):
+        _add(token, names, rules, "administrator",
+             Scope(ScopeLevel.TENANT, ("the GitLab instance",), wildcard=True), parts)
+        return
+    granted = _memberships(token, user, names, rules, model, index, parts) if user else False
+    if granted:
+        return
     what = ("what its user may change: the user's memberships are not in the configuration"
             if admin is False else "whether its user is an administrator")
     why = (Undecided(what, admin, "is not known before apply") if isinstance(admin, Unknown)
            else Undecided(what, None, "(the token can do what its user can)", Cause.EXTERNAL))
-    parts.pending.append(Pending(holder.id, "the personal access token's reach", why, where))
-    return None
+    parts.pending.append(Pending(token.holder.id, f"the {token.kind.label}'s reach", why,
+                                 token.where))
+
+
+def _memberships(token: _Token, user: Resource, names: tuple[str, ...], rules: TokenRules,
+                 model: Model, index: Index, parts: Parts) -> bool:
+    """The grants of the user's memberships declared here that manage members; whether any
+    membership of the user was judged (granted, or pending on an unknown role)."""
+    judged = False
+    for kind, membership in rules.memberships.items():
+        for found in model.of_type(kind):
+            member = index.referenced(found.get("user_id"), user.type)
+            if member is None or member.address != user.address:
+                continue
+            level = found.get("access_level")
+            if isinstance(level, Unknown):
+                why = Undecided("the membership's access_level", level,
+                                "is not known before apply")
+                parts.pending.append(Pending(token.holder.id, f"{found.address}'s role", why,
+                                             Provenance(found.address, (found.address,),
+                                                        found.span_of(("access_level",)))))
+                judged = True
+            elif isinstance(level, str) and level in rules.altering_access_levels:
+                scope = Scope(membership.level, (_text(found.get(membership.target)),),
+                              wildcard=membership.level.broad)
+                _add(token, names, rules, level, scope, parts, via=found)
+                judged = True
+    return judged
 
 
 def _holder(resource: Resource, kind: TokenType, index: Index, settings: Settings) -> Principal:
