@@ -144,3 +144,43 @@ def test_the_inventory_lists_where_a_credential_is_copied(
         "github_actions_secret.aws_secret", "github_actions_environment_secret.aws_secret",
         "github_actions_organization_secret.aws_secret"]
     assert [c["wide"] for c in key["copied_to"]] == [False, False, True]
+
+
+@pytest.mark.parametrize(("credential", "value", "attribute"), [
+    ('resource "google_service_account_key" "k" { service_account_id = "x" }',
+     "base64decode(google_service_account_key.k.private_key)", "private_key"),
+    ('resource "azuread_application_password" "k" { application_id = "x" }',
+     "azuread_application_password.k.value", "value"),
+    ('resource "aws_iam_access_key" "k" { user = "x" }',
+     "aws_iam_access_key.k.ses_smtp_password_v4", "ses_smtp_password_v4"),
+], ids=["gcp-key", "azure-password", "aws-smtp"])
+def test_every_platform_s_credential_secret_is_copied(
+    tmp_path: Path, credential: str, value: str, attribute: str,
+) -> None:
+    graph = _graph(tmp_path, credential + f"""
+resource "github_dependabot_secret" "s" {{
+  repository  = "app"
+  secret_name = "CLOUD"
+  value       = {value}
+}}
+""")
+    (exposure,) = graph.exposures
+    assert (exposure.store, exposure.attribute) == ("github_dependabot_secret.s", attribute)
+    assert exposure.reach == "the Dependabot runs of repository app"
+
+
+def test_a_copied_credential_is_not_reported_as_embedded_in_a_variable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / "main.tf").write_text("""
+resource "aws_iam_user" "deployer" { name = "deployer" }
+resource "aws_iam_access_key" "deployer" { user = aws_iam_user.deployer.name }
+resource "gitlab_project_variable" "key" {
+  project = "g/p"
+  key     = "AWS_SECRET_ACCESS_KEY"
+  value   = aws_iam_access_key.deployer.secret
+}
+""", encoding="utf-8")
+    found = _check(capsys, str(tmp_path))
+    assert [f["rule"] for f in found] == ["NHI012"]
+    assert "gitlab_project_variable.key" in [e["resource"] for e in found[0]["evidence"]]
