@@ -184,3 +184,16 @@ resource "gitlab_project_variable" "key" {
     found = _check(capsys, str(tmp_path))
     assert [f["rule"] for f in found] == ["NHI012"]
     assert "gitlab_project_variable.key" in [e["resource"] for e in found[0]["evidence"]]
+
+
+def test_merged_graphs_carry_exposures(tmp_path: Path) -> None:
+    part = _graph(tmp_path, """
+resource "aws_iam_access_key" "k" { user = "x" }
+resource "github_actions_secret" "s" {
+  repository  = "app"
+  secret_name = "S"
+  value       = aws_iam_access_key.k.secret
+}
+""")
+    merged = Graph.merge([Graph(), part, Graph()])
+    assert merged.exposures == part.exposures and len(merged.exposures) == 1
