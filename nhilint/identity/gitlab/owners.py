@@ -1,5 +1,6 @@
 """Owners of GitLab principals.  GitLab tokens and users have no labels: the owner is written
-by convention in the token's ``description`` (a user's ``note``) as ``owner=team-x``, under one
+by convention in the token's ``description`` (a user's ``note``; a service account, which has
+neither, is owned as the first of its tokens' descriptions says) as ``owner=team-x``, under one
 of the configured owner keys, matched without regard to case (as GCP service accounts'
 descriptions are read)."""
 
