@@ -125,7 +125,7 @@ CI_USER = {
     "credentials": [{
         "resource": "aws_iam_access_key.ci", "kind": "access-key", "label": "access key",
         "persistent": True, "rotated": False, "expiry": None, "exposed_in_state": True,
-        "location": _location("main.tf", 13, 15),
+        "location": _location("main.tf", 13, 15), "copied_to": [],
     }],
     "trusts": [], "escalations": [], "pending": [],
 }

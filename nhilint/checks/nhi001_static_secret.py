@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from nhilint.checks._common import (
     OWASP,
     chain_of,
+    copied_to,
     core_params,
+    exposure_evidence,
     grant_evidence,
     label,
     principal_evidence,
@@ -35,6 +37,13 @@ def static_secret(ctx: RuleContext) -> Iterator[Hit]:
     account with a user-managed key (`google_service_account_key`) or an HMAC key
     (`google_storage_hmac_key`) and an identity-altering role (`roles/owner`,
     `roles/iam.serviceAccountKeyAdmin`, `setIamPolicy` on a project, folder or organisation …).
+    On GitLab: the bot of a project or group access token (or the user of a personal access
+    token) whose `api` scope and maintainer or owner role let it manage members (an
+    administrator's token: the whole instance); the token is its persistent secret. Where the
+    secret is copied into a GitHub Actions, environment, organisation or Dependabot secret or
+    a GitLab CI/CD variable (`plaintext_value = aws_iam_access_key.ci.secret`), the message
+    and the evidence name each copy and who can read it, with the controls that bound it
+    (an environment's required reviewers and branch policy, a protected variable).
 
     On Vault: an AppRole role (`vault_approle_auth_backend_role`) or a `vault_token` whose
     policies may write identity paths (`auth/*`, `sys/auth*`, `sys/policy*`, `identity/*`, or
@@ -79,10 +88,12 @@ def static_secret(ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(
             found.resource,
             found.span,
-            core_params(found) | {"secrets": [f"{c.label} {c.address}" for c in secrets]},
+            core_params(found) | {
+                "secrets": [f"{c.label} {c.address}{copied_to(ctx, c)}" for c in secrets]},
             principal_evidence(found.principal)
             + grant_evidence(found.grants)
-            + tuple(Evidence(c.address, c.span, f"persistent {c.label}") for c in secrets),
+            + tuple(Evidence(c.address, c.span, f"persistent {c.label}") for c in secrets)
+            + exposure_evidence(ctx, found.principal),
             key="static-secret",
             chain=chain_of(found.grants),
             principal=label(found.principal),

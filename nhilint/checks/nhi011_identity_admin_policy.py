@@ -57,7 +57,10 @@ def identity_admin_policy(ctx: RuleContext) -> Iterator[Hit]:
     identity-altering permissions, reported at its `permissions`, and a binding of a
     predefined role that holds them on a whole project, folder or organisation without an
     IAM condition on the resource (`roles/owner`, `roles/iam.serviceAccountKeyAdmin` …),
-    reported at its role; service agent roles (`roles/*.serviceAgent`) are Google's own.
+    reported at its role; service agent roles (`roles/*.serviceAgent`) are Google's own. On
+    GitLab: a group access token, or an administrator's personal access token, whose role
+    and `api` (`sudo`, `admin_mode`) scope manage every member of the group or instance,
+    reported at its `scopes` (GitLab's roles cannot be edited, only chosen).
 
     On Vault: a `vault_policy` (or the `data.vault_policy_document` it uses) with a write
     capability or `sudo` on every object of an identity path (`sys/auth/*`, `sys/policy/*`,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nhilint.checks._common import OWASP, label
+from nhilint.checks._common import OWASP, exposure_evidence, label
 from nhilint.identity.graph import Credential
 from nhilint.rule import Evidence, Hit, RuleContext, Severity, rule, show
 
@@ -34,7 +34,12 @@ def long_lived_secret(ctx: RuleContext) -> Iterator[Hit]:
     `azuread_service_principal_password` without `end_date` or `rotate_when_changed` naming a
     `time_rotating` (and a symmetric key credential without `end_date`); on GCP a
     `google_service_account_key` (rotated by `keepers` from a `time_rotating`) and an active
-    `google_storage_hmac_key`. `status =
+    `google_storage_hmac_key`; on GitLab an access token or deploy token without `expires_at`
+    (or an access token's `rotation_configuration`) and a deploy key with `can_push = true`
+    without `expires_at`; on GitHub a deploy key with `read_only = false` (GitHub deploy keys
+    never expire). Writing code is not identity-altering, so deploy keys are reported here
+    only; read-only deploy keys read code and are not reported. The evidence names every
+    GitHub or GitLab CI/CD secret the credential's secret is copied into. `status =
     "Inactive"` is not live; a resource replaced through
     `lifecycle { replace_triggered_by = [time_rotating.<name>] }` (directly or through a
     `terraform_data`/`null_resource` keeper whose triggers name the `time_rotating`) is
@@ -94,7 +99,8 @@ def long_lived_secret(ctx: RuleContext) -> Iterator[Hit]:
             credential.address, credential.span,
             {"credential": credential.address, "kind": credential.label, "principal": who},
             (Evidence(credential.address, credential.span,
-                      f"{credential.label} without rotation or expiry"),),
+                      f"{credential.label} without rotation or expiry"),
+             *exposure_evidence(ctx, credential)),
             template="state" if state else "default", key="long-lived-secret",
             severity=Severity.HIGH if state else None, principal=who,
             fix=ctx.fix(platform, "long-lived-secret-state" if state else "long-lived-secret"),

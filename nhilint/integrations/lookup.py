@@ -27,8 +27,9 @@ from nhilint.rule import Finding, Rule
 #: rules judge is an AWS IAM or IAM Identity Center one, a GCP service account, binding, key,
 #: workload identity pool or agent engine, an Entra application, service principal, credential
 #: or role assignment, or an Azure role assignment, definition or managed identity, or any
-#: azurerm resource whose system-assigned identity is a principal, or a Vault policy, AppRole
-#: role or secret id, JWT/OIDC role or token
+#: azurerm resource whose system-assigned identity is a principal, a Vault policy, AppRole
+#: role or secret id, JWT/OIDC role or token, a GitHub deploy key, or a GitLab access or deploy
+#: token, deploy key, user, service account or membership
 #: (tests/integrations/test_lookup.py holds the fixtures to it)
 RESOURCE_TYPES = (
     "aws_iam_*", "aws_ssoadmin_*",
@@ -38,6 +39,9 @@ RESOURCE_TYPES = (
     "azuread_*", "azurerm_*",
     "vault_policy", "vault_approle_auth_backend_role*", "vault_jwt_auth_backend_role",
     "vault_token",
+    "github_repository_deploy_key",
+    "gitlab_*_access_token", "gitlab_deploy_key", "gitlab_*deploy_token", "gitlab_user",
+    "gitlab_*_service_account", "gitlab_*_membership",
 )
 #: the data source types a finding can be about: a policy document is reported where it is
 #: written
