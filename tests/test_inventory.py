@@ -354,6 +354,7 @@ PLATFORM_CASES = {
     "aws": "fixtures/NHI001/user_key_inline",
     "gcp": "fixtures/NHI001/gcp_agent_engine",
     "azure": "fixtures/NHI001/azure_sp_password_graph_role",
+    "kubernetes": "fixtures/NHI001/k8s_token_secret_bind",
 }
 
 

@@ -35,6 +35,11 @@ def static_secret(ctx: RuleContext) -> Iterator[Hit]:
     account with a user-managed key (`google_service_account_key`) or an HMAC key
     (`google_storage_hmac_key`) and an identity-altering role (`roles/owner`,
     `roles/iam.serviceAccountKeyAdmin`, `setIamPolicy` on a project, folder or organisation …).
+    On Kubernetes: a service account with a token Secret (`kubernetes_secret_v1` of type
+    `kubernetes.io/service-account-token`, a token that never expires) and a Role or
+    ClusterRole that alters identity (`bind`, `escalate`, `impersonate`, `*`, reading Secrets,
+    `serviceaccounts/token` create, `cluster-admin`, `admin`, `edit` …); a token from
+    `kubernetes_token_request_v1` expires and is not static.
 
     ## Why is this bad?
     Whoever reads that secret (from CI variables, Terraform state, a laptop) gets a principal

@@ -30,7 +30,8 @@ def no_owner(ctx: RuleContext) -> Iterator[Hit]:
     principal is owned through `owners` (on either) or an `azuread_application_owner`; a
     managed identity through an owner tag. A GCP service account has no labels: its owner is
     written in its `description` (`owner=<team>`, under any of the owner keys); an agent engine
-    has `labels` and the google provider's `default_labels`.
+    has `labels` and the google provider's `default_labels`. A Kubernetes service account's
+    owner is a label or annotation of its `metadata` under one of the owner keys.
 
     ## Why is this bad?
     A privileged automation nobody owns is never reviewed, rotated or decommissioned. When it

@@ -33,7 +33,9 @@ def no_expiry(ctx: RuleContext) -> Iterator[Hit]:
     `rotate_when_changed` counts as never expiring (Microsoft Graph's two-year default is not
     written in the configuration). On GCP a binding ends with an IAM condition
     `request.time < timestamp("…")` (one that ended before the scan date grants nothing), and a
-    key is rotated by `keepers` computed from a `time_rotating`.
+    key is rotated by `keepers` computed from a `time_rotating`. On Kubernetes an RBAC binding
+    never expires, and a service account token Secret is never rotated unless it is replaced
+    on a schedule (`replace_triggered_by` a `time_rotating`).
 
     ## Why is this bad?
     Access granted "for the migration" or "for the release" stays forever unless something

@@ -57,7 +57,11 @@ def identity_admin_policy(ctx: RuleContext) -> Iterator[Hit]:
     identity-altering permissions, reported at its `permissions`, and a binding of a
     predefined role that holds them on a whole project, folder or organisation without an
     IAM condition on the resource (`roles/owner`, `roles/iam.serviceAccountKeyAdmin` …),
-    reported at its role; service agent roles (`roles/*.serviceAgent`) are Google's own.
+    reported at its role; service agent roles (`roles/*.serviceAgent`) are Google's own. On
+    Kubernetes: a Role or ClusterRole (`kubernetes_cluster_role_v1` …) with an
+    identity-altering rule (`escalate`, `bind`, `impersonate`, `*`, reading Secrets, minting
+    tokens, writing bindings) without `resource_names`, bound or not, and a binding of the
+    built-in `cluster-admin`, `admin` or `edit` ClusterRole, reported at its `role_ref`.
 
     ## Why is this bad?
     Such a policy is an identity administrator whoever it is attached to today; tomorrow it is

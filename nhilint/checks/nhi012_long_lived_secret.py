@@ -34,7 +34,8 @@ def long_lived_secret(ctx: RuleContext) -> Iterator[Hit]:
     `azuread_service_principal_password` without `end_date` or `rotate_when_changed` naming a
     `time_rotating` (and a symmetric key credential without `end_date`); on GCP a
     `google_service_account_key` (rotated by `keepers` from a `time_rotating`) and an active
-    `google_storage_hmac_key`. `status =
+    `google_storage_hmac_key`; on Kubernetes a service account token Secret (`type =
+    "kubernetes.io/service-account-token"`; a `kubernetes_token_request_v1` expires). `status =
     "Inactive"` is not live; a resource replaced through
     `lifecycle { replace_triggered_by = [time_rotating.<name>] }` (directly or through a
     `terraform_data`/`null_resource` keeper whose triggers name the `time_rotating`) is

@@ -40,6 +40,9 @@ def human_use_of_automation(ctx: RuleContext) -> Iterator[Hit]:
     `user:`, `group:` or `domain:` members hold a token-minting role
     (`roles/iam.serviceAccountTokenCreator`, `roles/iam.workloadIdentityUser`, key creation):
     a service account is software by what it is, so no machine trust is needed beside it.
+    On Kubernetes, a `User` or `Group` subject bound to `impersonate` on service accounts or
+    `create` on `serviceaccounts/token` (the named ones, or every one of the namespace); a
+    person merely bound to the same role as a service account is not reported.
     Severity is high when the principal can alter identity.
 
     ## Why is this bad?

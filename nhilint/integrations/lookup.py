@@ -27,7 +27,8 @@ from nhilint.rule import Finding, Rule
 #: rules judge is an AWS IAM or IAM Identity Center one, a GCP service account, binding, key,
 #: workload identity pool or agent engine, an Entra application, service principal, credential
 #: or role assignment, or an Azure role assignment, definition or managed identity, or any
-#: azurerm resource whose system-assigned identity is a principal
+#: azurerm resource whose system-assigned identity is a principal, or a Kubernetes service
+#: account, Role, ClusterRole, binding, token Secret or token request
 #: (tests/integrations/test_lookup.py holds the fixtures to it)
 RESOURCE_TYPES = (
     "aws_iam_*", "aws_ssoadmin_*",
@@ -35,6 +36,8 @@ RESOURCE_TYPES = (
     "google_organization_iam_*", "google_storage_hmac_key", "google_iam_workload_identity_*",
     "google_vertex_ai_reasoning_engine",
     "azuread_*", "azurerm_*",
+    "kubernetes_service_account*", "kubernetes_role*", "kubernetes_cluster_role*",
+    "kubernetes_secret*", "kubernetes_token_request_v1",
 )
 #: the data source types a finding can be about: a policy document is reported where it is
 #: written
