@@ -57,8 +57,9 @@ def secret_exposed(ctx: RuleContext) -> Iterator[Hit]:
     (`var.`, `data.`) are never reported. A literal in an SSM `SecureString` parameter is
     reported too: the parameter is encrypted in AWS, but the literal is readable in the
     repository (a placeholder under `lifecycle { ignore_changes = [value] }` is not). A
-    Kubernetes Secret's `data` and `binary_data` values and the kubernetes provider's `token`,
-    `password` and `client_key` are secret whatever their names.
+    Kubernetes Secret's `data` and `binary_data` (decoded) are free-form text, where settings
+    sit beside secrets; the kubernetes provider's `token`, `password` and `client_key` are
+    secret whatever they hold.
 
     Also finds outputs that show a secret attribute (`aws_iam_access_key.secret`,
     `ses_smtp_password_v4`, `aws_iam_user_login_profile.password`,

@@ -41,6 +41,7 @@ from nhilint.identity.k8s.context import (
     ROLE_BINDINGS,
     Context,
     Who,
+    written,
 )
 from nhilint.identity.k8s.roles import Read, access_of, namespace_id, read_role, scope_of
 from nhilint.identity.values import as_list
@@ -121,7 +122,7 @@ def _people(ctx: Context, who: Who, read: Read, binding: Resource, namespace: Te
             accounts = [t for t in targets if t.declared]
         else:
             accounts = [ctx.account(r) for r in ctx.accounts.values()
-                        if cluster or ctx.namespace(r) == namespace]
+                        if cluster or written(ctx.namespace(r)) == written(namespace)]
         for account in accounts:
             yield Trust(account.id, TrustKind.PEOPLE, who.id.ref, where.span,
                         via=binding.address, written_in=binding.address)

@@ -46,6 +46,23 @@ ALL = (*ACCOUNTS, *ROLES, *CLUSTER_ROLES, *ROLE_BINDINGS, *CLUSTER_ROLE_BINDINGS
 DEFAULT_NAMESPACE = "default"
 
 
+def written(value: Text) -> str:
+    """A name or namespace as written: its text, or the expression computing it (two objects
+    whose namespace is the same ``var.namespace`` are in the same namespace)."""
+    return value if isinstance(value, str) else f"${{{value.source or value.reason}}}"
+
+
+def _username(name: Text, namespace: Text) -> Text:
+    """``system:serviceaccount:<namespace>:<name>``, the name Kubernetes gives a service
+    account; a template of the parts not known when one is not."""
+    if isinstance(name, str) and isinstance(namespace, str):
+        return f"system:serviceaccount:{namespace}:{name}"
+    parts = [p for p in (name, namespace) if isinstance(p, Unknown)]
+    return Unknown("the service account's name is not known before apply",
+                   f'"system:serviceaccount:{written(namespace)}:{written(name)}"',
+                   tuple(r for p in parts for r in p.refs))
+
+
 @dataclasses.dataclass(frozen=True)
 class Who:
     """A subject named by a binding, a token Secret or a link: declared here or not."""
@@ -77,8 +94,8 @@ class Context:
         by_name = {}
         for resource in accounts.values():
             name, namespace = ctx.name(resource), ctx.namespace(resource)
-            if isinstance(name, str) and isinstance(namespace, str):
-                by_name[(namespace, name)] = resource
+            if isinstance(name, str):
+                by_name[(written(namespace), name)] = resource
         return dataclasses.replace(ctx, by_name=by_name)
 
     def metadata(self, resource: Resource) -> Mapping[str, object]:
@@ -120,16 +137,14 @@ class Context:
         if target is not None and target.address in self.accounts:
             return self.account(target)
         shown = self.resolve(name, "name")
-        if isinstance(shown, str) and isinstance(namespace, str):
-            declared = self.by_name.get((namespace, shown))
+        if isinstance(shown, str):
+            declared = self.by_name.get((written(namespace), shown))
             if declared is not None:
                 return self.account(declared)
-            ref: Text = f"system:serviceaccount:{namespace}:{shown}"
-            why: tuple[Reason, ...] = (Reason("is a Kubernetes service account"),)
-        else:
-            ref = shown if isinstance(shown, Unknown) else namespace
-            why = (Reason("is a Kubernetes service account"),
-                   Reason("its name is not known before apply", ref))
+        ref = _username(shown, namespace)
+        why: tuple[Reason, ...] = (Reason("is a Kubernetes service account"),)
+        if isinstance(ref, Unknown):
+            why += (Reason("its name is not known before apply", ref),)
         return Who(PrincipalId(PLATFORM, SERVICE_ACCOUNT, ref), "kubernetes-service-account",
                    shown, Automation.YES, why)
 

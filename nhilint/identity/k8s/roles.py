@@ -19,7 +19,7 @@ import dataclasses
 from collections.abc import Iterator, Sequence
 
 from nhilint.identity.graph import Access, Policy, Scope, ScopeLevel, Text, Undecided
-from nhilint.identity.k8s.context import CLUSTER_ROLES, PLATFORM, ROLES, Context
+from nhilint.identity.k8s.context import CLUSTER_ROLES, PLATFORM, ROLES, Context, written
 from nhilint.identity.values import as_list
 from nhilint.model import Cause, Resource, Span, Unknown
 
@@ -85,7 +85,8 @@ def _declared(ctx: Context, types: Sequence[str], name: object,
     for resource in ctx.model.of_type(*types):
         if resource.mode != "managed" or ctx.name(resource) != name:
             continue
-        if resource.type in CLUSTER_ROLES or ctx.namespace(resource) == namespace:
+        if resource.type in CLUSTER_ROLES or written(ctx.namespace(resource)) == written(
+                namespace):
             return resource
     return None
 
