@@ -302,3 +302,114 @@ def test_annotated_service_accounts_are_linked_to_the_cloud_principal(tmp_path: 
     why = " ".join(r.says for r in by_address["kubernetes_service_account_v1.elsewhere"].why)
     assert "becomes the AWS IAM role" in why
     assert not any(t.via == "kubernetes_service_account_v1.elsewhere" for t in graph.trusts)
+
+
+def test_objects_in_the_same_computed_namespace_match(tmp_path: Path) -> None:
+    """A binding naming ``"proxies"`` in ``var.namespace`` binds the service account and the
+    Role declared with that name in ``var.namespace`` (cloudposse's tailscale component)."""
+    text = """
+resource "kubernetes_service_account" "proxies" {
+  metadata {
+    name      = "proxies"
+    namespace = var.namespace
+  }
+}
+resource "kubernetes_role" "proxies" {
+  metadata {
+    name      = "proxies"
+    namespace = var.namespace
+  }
+  rule {
+    api_groups = [""]
+    resources  = ["secrets"]
+    verbs      = ["*"]
+  }
+}
+resource "kubernetes_role_binding" "proxies" {
+  metadata {
+    name      = "proxies"
+    namespace = var.namespace
+  }
+  subject {
+    kind      = "ServiceAccount"
+    name      = "proxies"
+    namespace = var.namespace
+  }
+  subject {
+    kind      = "ServiceAccount"
+    name      = "other"
+    namespace = var.namespace
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Role"
+    name      = "proxies"
+  }
+}
+"""
+    graph = _graph(tmp_path, text)
+    holders = {g.principal for g in graph.grants if g.access.altering}
+    assert len(holders) == 2
+    assert any(h.ref == "kubernetes_service_account.proxies" for h in holders)
+    other = next(p for p in graph.principals if p.id in holders and p.address is None)
+    assert "system:serviceaccount:${var.namespace}:other" in other.label
+
+
+def test_an_eks_pod_identity_association_links_the_role(tmp_path: Path) -> None:
+    text = """
+resource "aws_iam_role" "app" {
+  name               = "app"
+  assume_role_policy = "{}"
+}
+resource "kubernetes_service_account_v1" "app" {
+  metadata {
+    name      = "app"
+    namespace = "shop"
+  }
+}
+resource "aws_eks_pod_identity_association" "app" {
+  cluster_name    = "prod"
+  namespace       = "shop"
+  service_account = kubernetes_service_account_v1.app.metadata[0].name
+  role_arn        = aws_iam_role.app.arn
+}
+"""
+    graph = _graph(tmp_path, text)
+    role = next(p for p in graph.principals if p.address == "aws_iam_role.app")
+    linked = [t for t in graph.trusts_of(role) if t.via == "aws_eks_pod_identity_association.app"]
+    assert [t.issuer for t in linked] == ["system:serviceaccount:shop:app"]
+
+
+def test_a_namespace_s_default_service_account_is_a_principal(tmp_path: Path) -> None:
+    text = """
+resource "kubernetes_default_service_account_v1" "apps" {
+  metadata { namespace = "apps" }
+}
+resource "kubernetes_role_binding_v1" "apps" {
+  metadata {
+    name      = "apps"
+    namespace = "apps"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "ClusterRole"
+    name      = "edit"
+  }
+  subject {
+    kind      = "ServiceAccount"
+    name      = "default"
+    namespace = "apps"
+  }
+}
+"""
+    graph = _graph(tmp_path, text)
+    (principal,) = graph.principals
+    assert principal.address == "kubernetes_default_service_account_v1.apps"
+    assert graph.altering_of(principal)
+
+
+def test_rules_not_known_before_apply_are_pending(tmp_path: Path) -> None:
+    graph = _graph(tmp_path, SA % "" + _role("role", "var.verbs", '["secrets"]')
+                   + _binding("role_binding", "Role", '"r"'))
+    (pending,) = graph.pending_of(_sa(graph))  # type: ignore[arg-type]
+    assert pending.undecided.what == "the rule's verbs"

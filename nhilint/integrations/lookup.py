@@ -36,8 +36,8 @@ RESOURCE_TYPES = (
     "google_organization_iam_*", "google_storage_hmac_key", "google_iam_workload_identity_*",
     "google_vertex_ai_reasoning_engine",
     "azuread_*", "azurerm_*",
-    "kubernetes_service_account*", "kubernetes_role*", "kubernetes_cluster_role*",
-    "kubernetes_secret*", "kubernetes_token_request_v1",
+    "kubernetes_service_account*", "kubernetes_default_service_account*", "kubernetes_role*",
+    "kubernetes_cluster_role*", "kubernetes_secret*", "kubernetes_token_request_v1",
 )
 #: the data source types a finding can be about: a policy document is reported where it is
 #: written

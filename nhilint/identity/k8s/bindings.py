@@ -93,9 +93,10 @@ def _bind(ctx: Context, binding: Resource, found: Found) -> None:
         where = Provenance(binding.address, chain, binding.span_of(("subject", index)))
         found.grants += [Grant(who.id, a, where) for a in accesses]
         holders.append(who.id)
-        if read.undecided:
+        undecided = (*read.undecided, *(u for r in read.rules for u in r.undecided))
+        if undecided:
             found.pending.append(Pending(who.id, f"the role {_shown(read.name)}",
-                                         read.undecided[0], where))
+                                         undecided[0], where))
         altering = any(a.altering for a in accesses)
         if altering and ctx.anyone(who):
             found.trusts.append(Trust(who.id, TrustKind.ANYONE, who.id.ref, where.span,

@@ -33,7 +33,10 @@ def types(*kinds: str) -> tuple[str, ...]:
     return tuple(t for k in kinds for t in (f"kubernetes_{k}", f"kubernetes_{k}_v1"))
 
 
-ACCOUNTS = types("service_account")
+#: a namespace's ``default`` service account, managed by Terraform (its name is always
+#: ``default``: docs/resources/default_service_account_v1.md)
+DEFAULT_ACCOUNTS = types("default_service_account")
+ACCOUNTS = (*types("service_account"), *DEFAULT_ACCOUNTS)
 ROLES = types("role")
 CLUSTER_ROLES = types("cluster_role")
 ROLE_BINDINGS = types("role_binding")
@@ -102,6 +105,8 @@ class Context:
         return first_block(resource, "metadata")
 
     def name(self, resource: Resource) -> Text:
+        if resource.type in DEFAULT_ACCOUNTS:
+            return "default"
         return self.resolve(self.metadata(resource).get("name"), "name")
 
     def namespace(self, resource: Resource) -> Text:
@@ -114,7 +119,7 @@ class Context:
         if isinstance(value, str):
             return value
         target = self.index.referenced(value)
-        if target is not None and target.type.startswith("kubernetes_") and target is not None:
+        if target is not None and target.type.startswith("kubernetes_"):
             meta = self.metadata(target)
             read = meta.get("name" if target.type.startswith("kubernetes_namespace") else field)
             if isinstance(read, str):
