@@ -39,8 +39,9 @@ FIXES: Mapping[str, str] = MappingProxyType(dict([
     ("admin-policy-managed",
      "bind a Role with only the permissions needed instead of cluster-admin, admin or edit"),
     ("automation-unknown-external",
-     "write the subject's kind and name as literals (kind = \"ServiceAccount\" for "
-     "automation), or reference the kubernetes_service_account"),
+     "bind roles that alter identity to named service accounts only: a subject that stands "
+     "for anyone (system:authenticated, system:unauthenticated, system:anonymous) is people "
+     "and workloads alike; write other subjects' kind and name as literals"),
     ("automation-unknown-declared",
      "bind subjects that stand for anyone (system:authenticated, system:unauthenticated, "
      "system:anonymous) to nothing that alters identity; name automation as a ServiceAccount"),
