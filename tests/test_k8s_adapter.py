@@ -413,3 +413,23 @@ def test_rules_not_known_before_apply_are_pending(tmp_path: Path) -> None:
                    + _binding("role_binding", "Role", '"r"'))
     (pending,) = graph.pending_of(_sa(graph))  # type: ignore[arg-type]
     assert pending.undecided.what == "the rule's verbs"
+
+
+def test_a_service_account_that_may_impersonate_another_is_trusted_by_it(
+        tmp_path: Path) -> None:
+    text = SA % "" + """
+resource "kubernetes_service_account_v1" "target" {
+  metadata {
+    name      = "target"
+    namespace = "build"
+  }
+}
+""" + _role("role", '["impersonate"]', '["serviceaccounts"]', 'resource_names = ["target"]') + (
+        _binding("role_binding", "Role", '"r"'))
+    graph = _graph(tmp_path, text)
+    target = next(p for p in graph.principals
+                  if p.address == "kubernetes_service_account_v1.target")
+    (trust,) = graph.trusts_of(target)
+    assert trust.kind is TrustKind.IMPERSONATION
+    assert trust.issuer == "kubernetes_service_account_v1.ci"
+    assert not graph.trusts_of(_sa(graph))  # type: ignore[arg-type]

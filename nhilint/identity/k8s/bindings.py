@@ -11,7 +11,8 @@ to a role that alters identity is an open door, a trust of anyone (NHI010).
 People (``User`` and ``Group`` subjects) bound to ``impersonate serviceaccounts`` or
 ``create serviceaccounts/token`` may act as the service accounts in reach: the named ones
 (``resource_names``), or every one declared in the binding's namespace (or cluster).  That is a
-trust of people on each of those service accounts (NHI014).
+trust of people on each of those service accounts (NHI014); the same permission held by a
+service account is an impersonation trust (shown in the inventory).
 
 (``hashicorp/terraform-provider-kubernetes:docs/resources/role_binding_v1.md``:
 ``role_ref { api_group, kind, name }``, ``subject { kind, name, namespace, api_group }``.)
@@ -101,8 +102,8 @@ def _bind(ctx: Context, binding: Resource, found: Found) -> None:
         if altering and ctx.anyone(who):
             found.trusts.append(Trust(who.id, TrustKind.ANYONE, who.id.ref, where.span,
                                       via=binding.address, written_in=binding.address))
-        if who.automation is Automation.NO:
-            found.trusts += _people(ctx, who, read, binding, namespace, where)
+        if who.automation is not Automation.UNKNOWN:
+            found.trusts += _acting(ctx, who, read, binding, namespace, where)
     if read.builtin and any(a.altering and a.scope.wildcard for a in accesses):
         name = _shown(read.name)
         policy = Policy(PLATFORM, f"{binding.address}#{name}", f"ClusterRole {name}", name,
@@ -111,9 +112,11 @@ def _bind(ctx: Context, binding: Resource, found: Found) -> None:
                                             tuple(dict.fromkeys(holders))))
 
 
-def _people(ctx: Context, who: Who, read: Read, binding: Resource, namespace: Text,
+def _acting(ctx: Context, who: Who, read: Read, binding: Resource, namespace: Text,
             where: Provenance) -> Iterator[Trust]:
-    """Trusts of people on the service accounts they may impersonate or mint tokens for."""
+    """Trusts of people (or of other automation) on the service accounts they may
+    impersonate or mint tokens for."""
+    kind = TrustKind.PEOPLE if who.automation is Automation.NO else TrustKind.IMPERSONATION
     cluster = binding.type in CLUSTER_ROLE_BINDINGS
     for rule in read.rules:
         if not rule.altering & _ACTS_AS:
@@ -124,8 +127,8 @@ def _people(ctx: Context, who: Who, read: Read, binding: Resource, namespace: Te
         else:
             accounts = [ctx.account(r) for r in ctx.accounts.values()
                         if cluster or written(ctx.namespace(r)) == written(namespace)]
-        for account in accounts:
-            yield Trust(account.id, TrustKind.PEOPLE, who.id.ref, where.span,
+        for account in (a for a in accounts if a.id != who.id):
+            yield Trust(account.id, kind, who.id.ref, where.span,
                         via=binding.address, written_in=binding.address)
 
 
