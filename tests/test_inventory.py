@@ -355,6 +355,9 @@ PLATFORM_CASES = {
     "gcp": "fixtures/NHI001/gcp_agent_engine",
     "azure": "fixtures/NHI001/azure_sp_password_graph_role",
     "vault": "fixtures/NHI001/vault_approle_ci_bootstrap",
+    "kubernetes": "fixtures/NHI001/k8s_token_secret_bind",
+    "github": "fixtures/NHI012/github_deploy_keys",
+    "gitlab": "fixtures/NHI001/gitlab_group_token_owner",
 }
 
 

@@ -51,6 +51,12 @@ def static_secret(ctx: RuleContext) -> Iterator[Hit]:
     `vault_approle_auth_backend_role_secret_id` or on the secret ids the role issues), whose
     role id logs in alone (`bind_secret_id = false`), or the token itself.
 
+    On Kubernetes: a service account with a token Secret (`kubernetes_secret_v1` of type
+    `kubernetes.io/service-account-token`, a token that never expires) and a Role or
+    ClusterRole that alters identity (`bind`, `escalate`, `impersonate`, `*`, reading Secrets,
+    `serviceaccounts/token` create, `cluster-admin`, `admin`, `edit` …); a token from
+    `kubernetes_token_request_v1` expires and is not static.
+
     ## Why is this bad?
     Whoever reads that secret (from CI variables, Terraform state, a laptop) gets a principal
     that can create new identities and grant itself more access: a leaked key becomes a

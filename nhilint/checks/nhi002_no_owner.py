@@ -37,6 +37,9 @@ def no_owner(ctx: RuleContext) -> Iterator[Hit]:
     from its `metadata` (under the owner keys), else by convention from `owner=<team>` in the
     `description` of the auth mount the role is written on.
 
+    A Kubernetes service account's owner is a label or annotation of its `metadata` under one
+    of the owner keys.
+
     ## Why is this bad?
     A privileged automation nobody owns is never reviewed, rotated or decommissioned. When it
     misbehaves or leaks, nobody knows who to ask whether it is still needed; orphaned

@@ -43,6 +43,9 @@ def no_expiry(ctx: RuleContext) -> Iterator[Hit]:
     the role exists); an AppRole secret id without `secret_id_ttl` and a `vault_token` without
     `ttl` or `explicit_max_ttl` (or periodic) never expire.
 
+    On Kubernetes an RBAC binding never expires, and a service account token Secret is never
+    rotated unless it is replaced on a schedule (`replace_triggered_by` a `time_rotating`).
+
     ## Why is this bad?
     Access granted "for the migration" or "for the release" stays forever unless something
     ends it. Time-bound grants and rotated credentials limit how long a mistake or a leak is

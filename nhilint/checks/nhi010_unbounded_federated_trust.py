@@ -61,6 +61,9 @@ def unbounded_federated_trust(ctx: RuleContext) -> Iterator[Hit]:
       repository is open (a condition pinning only `repository_owner` leaves every repository
       of that owner); `allUsers` / `allAuthenticatedUsers` members of a token-minting role let
       anyone in. A condition nhilint does not evaluate (`||`, functions) is reported by NHI901.
+    - on Kubernetes, a binding of a role that alters identity to `system:authenticated`,
+      `system:unauthenticated` or the `system:anonymous` user: anyone who can reach (or sign
+      in to) the API server holds it.
 
     Severity: critical when anyone (or every repository, project …) can become a principal
     that can alter identity, high for one that cannot, or when only other runs of the

@@ -68,6 +68,11 @@ def identity_admin_policy(ctx: RuleContext) -> Iterator[Hit]:
     `root` policy, reported where a role or token names it. Reading secrets is not
     identity-altering.
 
+    On Kubernetes: a Role or ClusterRole (`kubernetes_cluster_role_v1` …) with an
+    identity-altering rule (`escalate`, `bind`, `impersonate`, `*`, reading Secrets, minting
+    tokens, writing bindings) without `resource_names`, bound or not, and a binding of the
+    built-in `cluster-admin`, `admin` or `edit` ClusterRole, reported at its `role_ref`.
+
     ## Why is this bad?
     Such a policy is an identity administrator whoever it is attached to today; tomorrow it is
     attached to a CI role, or provisioned by a permission set into every account. It is the

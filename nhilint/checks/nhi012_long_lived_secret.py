@@ -39,8 +39,10 @@ def long_lived_secret(ctx: RuleContext) -> Iterator[Hit]:
     without `expires_at`; on GitHub a deploy key with `read_only = false` (GitHub deploy keys
     never expire). Writing code is not identity-altering, so deploy keys are reported here
     only; read-only deploy keys read code and are not reported. The evidence names every
-    GitHub or GitLab CI/CD secret the credential's secret is copied into. `status =
-    "Inactive"` is not live; a resource replaced through
+    GitHub or GitLab CI/CD secret the credential's secret is copied into. On Kubernetes: a
+    service account token Secret (`type = "kubernetes.io/service-account-token"`; a
+    `kubernetes_token_request_v1` expires). `status = "Inactive"` is not live; a resource
+    replaced through
     `lifecycle { replace_triggered_by = [time_rotating.<name>] }` (directly or through a
     `terraform_data`/`null_resource` keeper whose triggers name the `time_rotating`) is
     rotated. The message says when the secret is also written to the Terraform state in plain

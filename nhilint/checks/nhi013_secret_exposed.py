@@ -63,6 +63,10 @@ def secret_exposed(ctx: RuleContext) -> Iterator[Hit]:
     (`aws_iam_access_key.ci.secret`, `gitlab_project_access_token.ci.token`) is reported
     with that credential instead (NHI001, NHI004, NHI012 name the copy), not here.
 
+    A Kubernetes Secret's `data` and `binary_data` (decoded) are free-form text, where settings
+    sit beside secrets; the kubernetes provider's `token`, `password` and `client_key` are
+    secret whatever they hold.
+
     Also finds outputs that show a secret attribute (`aws_iam_access_key.secret`,
     `ses_smtp_password_v4`, `aws_iam_user_login_profile.password`,
     `aws_iam_service_specific_credential.service_password`, …) without `sensitive = true`,
