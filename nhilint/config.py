@@ -12,6 +12,8 @@ Keys use kebab-case::
     fail-on = "high"
     severity-overrides = { NHI004 = "low", static-secret = "high" }
     require-suppression-reason = true
+    rules = ["./policy/nhi_rules.py", "mypkg.rules"]  # custom rules: paths (relative to this
+                                                   # file) or module names (nhilint.registry)
 
     [[suppress]]                                   # [[tool.nhilint.suppress]] in pyproject.toml
     address = "aws_iam_user.ci"
@@ -33,7 +35,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from nhilint.registry import collect
+from nhilint.registry import RuleError
+from nhilint.registry import load as load_rules
 from nhilint.rule import Rule
 from nhilint.settings import DEFAULT_AUTOMATION_PATTERNS, DEFAULT_OWNER_KEYS, Settings
 from nhilint.severity import Severity
@@ -54,6 +57,7 @@ KEYS = (
     "severity-overrides",
     "require-suppression-reason",
     "suppress",
+    "rules",
 )
 SUPPRESS_KEYS = ("address", "rules", "reason")
 SEVERITIES = tuple(s.label for s in sorted(Severity, reverse=True))
@@ -73,6 +77,9 @@ class Config:
     fail_on: str | None = None
     source: str = ""
     suppress: tuple[AddressSuppression, ...] = ()
+    #: every rule known to the scan (built-in, packs, the config's ``rules``); ``None`` when
+    #: the config names no rules: the built-in rules and the installed packs'
+    rules: tuple[Rule, ...] | None = None
 
     @property
     def severity_overrides(self) -> tuple[tuple[str, Severity], ...]:
@@ -113,11 +120,11 @@ def load(path: Path | None) -> Config:
     shown = _shown_path(path)
     data = _read(path)
     if path.name != "pyproject.toml":
-        return _located(_config(data, shown), path)
+        return _located(_config(data, shown, path.parent), path)
     table = _tool(data, path).get("nhilint", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{shown}: tool.nhilint: must be a table, got {_toml(table)}")
-    return _located(_config(table, shown), path)
+    return _located(_config(table, shown, path.parent), path)
 
 
 _SUPPRESS_HEADER = re.compile(r"^\s*\[\[\s*(?:tool\s*\.\s*nhilint\s*\.\s*)?suppress\s*\]\]")
@@ -159,9 +166,9 @@ def _tool(data: Mapping[str, object], path: Path) -> dict[str, object]:
     return tool if isinstance(tool, dict) else {}
 
 
-def _config(table: Mapping[str, object], source: str) -> Config:
+def _config(table: Mapping[str, object], source: str, base: Path | None = None) -> Config:
     _known_keys(table, KEYS, source)
-    rules = collect()
+    rules = _rules(table, source, base or Path.cwd())
     settings = Settings(
         owner_keys=_strings(table, "owner-tag-keys", source, DEFAULT_OWNER_KEYS),
         automation_patterns=_patterns(table, source),
@@ -175,7 +182,20 @@ def _config(table: Mapping[str, object], source: str) -> Config:
         fail_on=_fail_on(table, source),
         source=source,
         suppress=_suppressions(table, rules, settings.require_suppression_reason, source),
+        rules=rules if table.get("rules") else None,
     )
+
+
+def _rules(table: Mapping[str, object], source: str, base: Path) -> tuple[Rule, ...]:
+    """Every rule of the scan: built-in, installed packs', and the ``rules`` entries'."""
+    entries = _strings(table, "rules", source, ())
+    if any(not e.strip() for e in entries):
+        raise ConfigError(f'{source}: rules: "" names no module or file')
+    try:
+        return load_rules(entries, base)
+    except RuleError as exc:
+        text = str(exc)
+        raise RuleError(f"{source}: {text}" if text.startswith("rules:") else text) from None
 
 
 def _known_keys(table: Mapping[str, object], keys: Sequence[str], where: str) -> None:

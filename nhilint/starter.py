@@ -53,6 +53,8 @@ def starter() -> str:
          "severity-overrides = {}"),
         ("every suppression (inline comment or [[suppress]] below) must give a reason",
          "require-suppression-reason = false"),
+        ("custom rules: .py files (relative to this file) or module names (docs/custom-rules.md)",
+         "rules = []"),
     )
     body = "\n".join(f"# {comment}\n{line}\n" for comment, line in entries)
     return f"{_HEADER}\n{body}\n{_SUPPRESS}"
