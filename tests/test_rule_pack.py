@@ -38,6 +38,17 @@ def test_the_pack_fixtures_pass_with_nhilint_testing(monkeypatch: pytest.MonkeyP
     assert_fixtures(PACK / "tests" / "fixtures", rules=rules)
 
 
+def test_the_pack_own_tests_pass() -> None:
+    """The pack's suite (fixtures, fresh rule pages) as its authors run it."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(PACK / "src")])}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(PACK / "tests")],
+        cwd=PACK, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "3 passed" in done.stdout
+
+
 def _environment(where: Path) -> Path:
     """A virtual environment without pip that imports this environment's packages."""
     venv.create(where, with_pip=False)
