@@ -2,26 +2,20 @@
 with the harness nhilint exports, and installed with pip its rules fire in ``nhilint check``
 and are listed by ``nhilint rules``; uninstalled, they are gone.
 
-The install goes into a throw-away virtual environment that sees this one's packages (a
-``.pth`` file), so the test needs no network and leaves this environment as it was; the pack
-is built without isolation, with this environment's setuptools (the ``test`` extra asks for
-one that builds wheels by itself; an older one, as a bare ``python -m venv`` has, is topped up
-in the throw-away environment from the configured package index).
+The install goes into a throw-away environment (tests/pack_env.py), so this one stays as it was.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
-import site
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 import pytest
+from pack_env import environment, pip
 
 from nhilint.registry import collect
 from nhilint.testing import assert_fixtures
@@ -49,38 +43,6 @@ def test_the_pack_own_tests_pass() -> None:
     assert "3 passed" in done.stdout
 
 
-def _environment(where: Path) -> Path:
-    """A virtual environment without pip that imports this environment's packages."""
-    venv.create(where, with_pip=False)
-    python = where / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    purelib = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
-    ).stdout.strip()
-    parents = [*site.getsitepackages(), site.getusersitepackages()]
-    lines = "".join(f"import site; site.addsitedir({p!r})\n" for p in parents)
-    Path(purelib, "_nhilint_test_parent.pth").write_text(lines, encoding="utf-8")
-    if not _builds_wheels():
-        _pip(python, "install", "--no-deps", "setuptools>=77")
-    return python
-
-
-def _builds_wheels() -> bool:
-    """This environment's setuptools builds a wheel without the ``wheel`` package (70.1+)."""
-    import setuptools
-
-    major, minor = (int(part) for part in setuptools.__version__.split(".")[:2])
-    return (major, minor) >= (70, 1) or importlib.util.find_spec("wheel") is not None
-
-
-def _pip(python: Path, *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "--disable-pip-version-check",
-         "--no-input", *args],
-        check=True, capture_output=True, text=True, timeout=120,
-    )
-
-
 def _nhilint(python: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([python, "-m", "nhilint", *args], cwd=cwd, env=env,
@@ -92,11 +54,11 @@ def test_the_pack_installed_with_pip_fires_and_is_listed_and_uninstalled_is_gone
 ) -> None:
     source = tmp_path / "rule-pack"  # a copy: the build writes egg-info beside the sources
     shutil.copytree(PACK, source, ignore=shutil.ignore_patterns("build", "*.egg-info"))
-    python = _environment(tmp_path / "env")
+    python = environment(tmp_path / "env")
     infra = tmp_path / "infra"
     shutil.copytree(PACK / "tests" / "fixtures" / "EXA001" / "ci_roles", infra)
 
-    _pip(python, "install", "--no-deps", "--no-build-isolation", "--no-index", str(source))
+    pip(python, "install", "--no-deps", "--no-build-isolation", "--no-index", str(source))
     listed = _nhilint(python, tmp_path, "rules")
     assert listed.returncode == 0, listed.stderr
     rows = {line.split()[0]: line.split() for line in listed.stdout.splitlines()}
@@ -108,7 +70,7 @@ def test_the_pack_installed_with_pip_fires_and_is_listed_and_uninstalled_is_gone
     shown = _nhilint(python, tmp_path, "rule", "EXA001")
     assert "## Use instead" in shown.stdout
 
-    _pip(python, "uninstall", "--yes", DIST)
+    pip(python, "uninstall", "--yes", DIST)
     listed = _nhilint(python, tmp_path, "rules")
     assert listed.returncode == 0 and "EXA00" not in listed.stdout
     checked = _nhilint(python, tmp_path, "check", "--format", "json", "infra")
