@@ -63,6 +63,7 @@ __all__ = [
     "SCAN_DATE",
     "annotated",
     "assert_fixtures",
+    "case_options",
     "cases",
     "expected",
     "expected_rules",
@@ -175,7 +176,7 @@ def problems(case: Path, root: Path, rules: Sequence[Rule] | None = None) -> lis
 def _problems(case: Path, root: Path, rules: Sequence[Rule] | None) -> list[str]:
     marked = annotated(case, root)
     shown = Path(os.path.relpath(case, root))
-    base = _case_options(case, rules)
+    base = case_options(case, rules)
     ran = {r.id for r in rules} if rules is not None else None
     found: list[str] = []
     by_address = sidecar_files(case, root)
@@ -203,8 +204,9 @@ def _problems(case: Path, root: Path, rules: Sequence[Rule] | None) -> list[str]
     return found
 
 
-def _case_options(case: Path, rules: Sequence[Rule] | None) -> Options:
-    """The scan options of a case: its own ``.nhilint.toml`` when it has one."""
+def case_options(case: Path, rules: Sequence[Rule] | None = None) -> Options:
+    """The scan options of a case: its own ``.nhilint.toml`` when it has one, judged on
+    :data:`SCAN_DATE`; ``rules``: only those rules are known (run all of them)."""
     if not (case / CONFIG_NAME).is_file():
         return Options(settings=Settings(today=SCAN_DATE),
                        rules=tuple(rules) if rules is not None else None)
