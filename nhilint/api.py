@@ -16,8 +16,10 @@ unknown value is shown as its expression).  The function receives a read-only
 :class:`RuleContext`: ``ctx.graph`` (principals, grants, credentials, trusts, policies of every
 platform), ``ctx.resources`` (the module's resources, for rules about one resource),
 ``ctx.candidates()`` (automation principals that can alter identity) and ``ctx.settings``
-(the config).  It yields :class:`Hit` values; :func:`principal_hit`, :func:`evidence_of` and
-:func:`resource_of` build the common ones.
+(the config); :func:`inventory` gives the module's principals as ``nhilint inventory`` lists
+them (:class:`InventoryEntry`: a principal with its identity-altering grants, credentials,
+trusts, escalations and what is not known).  It yields :class:`Hit` values;
+:func:`principal_hit`, :func:`evidence_of` and :func:`resource_of` build the common ones.
 
 Rules are found through the ``nhilint.rules`` entry point of an installed package, or the
 config's ``rules = ["./policy/nhi_rules.py", "mypkg.rules"]`` (see docs/custom-rules.md);
@@ -45,6 +47,8 @@ from nhilint.identity.graph import (
     Trust,
     TrustKind,
 )
+from nhilint.inventory.entries import Entry as InventoryEntry
+from nhilint.inventory.entries import entries as _entries
 from nhilint.model import Resource, Span, Unknown
 from nhilint.rule import Candidate, Evidence, Hit, Rule, RuleContext, Severity, rule
 
@@ -58,6 +62,7 @@ __all__ = [
     "Grant",
     "Graph",
     "Hit",
+    "InventoryEntry",
     "Owner",
     "OwnerState",
     "Policy",
@@ -73,6 +78,7 @@ __all__ = [
     "TrustKind",
     "Unknown",
     "evidence_of",
+    "inventory",
     "principal_hit",
     "resource_of",
     "rule",
@@ -80,6 +86,12 @@ __all__ = [
 
 #: the version of this surface (``major.minor``): see the module's documentation
 API_VERSION = "1.0"
+
+
+def inventory(ctx: RuleContext) -> tuple[InventoryEntry, ...]:
+    """The module's principals with what the graph knows about each, in the order
+    ``nhilint inventory`` lists them."""
+    return _entries(ctx.graph)
 
 
 def resource_of(ctx: RuleContext, principal: Principal) -> Resource | None:

@@ -15,9 +15,9 @@ from nhilint.report import RENDERERS
 #: the public surface: a change here is a change of nhilint.api.API_VERSION
 SURFACE = [
     "API_VERSION", "Access", "Automation", "Candidate", "Credential", "Evidence", "Grant",
-    "Graph", "Hit", "Owner", "OwnerState", "Policy", "Principal", "Resource", "Rule",
-    "RuleContext", "Scope", "ScopeLevel", "Severity", "Span", "Trust", "TrustKind", "Unknown",
-    "evidence_of", "principal_hit", "resource_of", "rule",
+    "Graph", "Hit", "InventoryEntry", "Owner", "OwnerState", "Policy", "Principal", "Resource",
+    "Rule", "RuleContext", "Scope", "ScopeLevel", "Severity", "Span", "Trust", "TrustKind",
+    "Unknown", "evidence_of", "inventory", "principal_hit", "resource_of", "rule",
 ]
 
 NAMING_RULE = '''
@@ -101,6 +101,19 @@ def test_the_api_surface_is_exactly_the_documented_list() -> None:
     assert sorted(nhilint.api.__all__) == sorted(SURFACE)
     assert all(hasattr(nhilint.api, name) for name in SURFACE)
     assert nhilint.api.API_VERSION == "1.0"
+
+
+def test_the_inventory_view_is_the_inventory_of_the_module(in_repo: Path) -> None:
+    from nhilint.engine import Options as ScanOptions
+    from nhilint.engine import scan
+    from nhilint.inventory.entries import inventory as full_inventory
+
+    result = scan([Path("examples/aws-ci")], ScanOptions())
+    ((_, graph),) = result.graphs
+    context = nhilint.api.RuleContext(graph, None, None)  # type: ignore[arg-type]
+    listed = nhilint.api.inventory(context)
+    assert listed == full_inventory(result).modules[0].principals
+    assert [e.principal.label for e in listed] == ["aws_iam_user.ci"]
 
 
 def test_a_local_rule_named_in_config_fires_and_is_listed(
