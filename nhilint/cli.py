@@ -21,9 +21,10 @@ from nhilint.inventory import RENDERERS as INVENTORY_FORMATS
 from nhilint.parsers.hcl.tfvars import tfvars_files
 from nhilint.parsers.registry import PARSERS
 from nhilint.parsers.registry import discover as discover_inputs
+from nhilint.registry import load as load_rules
 from nhilint.report import RENDERERS
 from nhilint.result import ScanResult
-from nhilint.rule import Severity
+from nhilint.rule import Rule, Severity
 from nhilint.starter import StarterError, write_starter
 
 COMMANDS = ("check", "inventory", "rules", "rule", "checkov-checks-dir", "init", "baseline")
@@ -137,9 +138,14 @@ def parser() -> argparse.ArgumentParser:
     _check_parser(commands)
     _baseline_parser(commands)
     _inventory_parser(commands)
-    commands.add_parser("rules", help="list the rules")
+    listed = commands.add_parser(
+        "rules", help="list the rules: built-in, installed packs' and the config's own"
+    )
+    listed.add_argument("--config", type=Path, help="config file (default: the nearest to the "
+                        "working directory), for its custom rules")
     one = commands.add_parser("rule", help="show one rule's documentation")
     one.add_argument("id")
+    one.add_argument("--config", type=Path, help="config file (as for rules)")
     commands.add_parser(
         "checkov-checks-dir", help="print the directory to pass to checkov --external-checks-dir"
     )
@@ -159,9 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ns = parser().parse_args(args)
     try:
         if ns.command == "rules":
-            return _list_rules()
+            return _list_rules(_known_rules(ns))
         if ns.command == "rule":
-            return _show_rule(ns.id)
+            return _show_rule(_known_rules(ns), ns.id)
         if ns.command == "checkov-checks-dir":
             print(CHECKS_DIR)
             return EXIT_OK
@@ -201,8 +207,9 @@ def _inventory(ns: argparse.Namespace) -> int:
     if _missing(ns.paths):
         return EXIT_ERROR
     config = _config(ns)
-    every_rule = tuple(r.id for r in collect_rules())
-    options = Options(ignore=every_rule, settings=config.settings, input_type=_kind(ns))
+    every_rule = tuple(r.id for r in config.rules or collect_rules())
+    options = Options(ignore=every_rule, settings=config.settings, input_type=_kind(ns),
+                      rules=config.rules)
     result = scan(ns.paths, options)
     if not _emit(INVENTORY_FORMATS[ns.format](result), ns.output, "inventory"):
         return EXIT_ERROR
@@ -265,6 +272,7 @@ def _options(
         suppress=config.suppress,
         baseline=known,
         input_type=_kind(ns),
+        rules=config.rules,
     )
 
 
@@ -351,15 +359,29 @@ def exit_code(result: ScanResult, fail_on: Severity, strict: bool) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-def _list_rules() -> int:
-    for rule in collect_rules():
-        print(f"{rule.id}  {rule.name:<24} {rule.severity.label:<8} {rule.summary}")
+def _known_rules(ns: argparse.Namespace) -> tuple[Rule, ...]:
+    """Every rule: built-in, the installed packs', and those the config names."""
+    if ns.config is not None and not ns.config.is_file():
+        raise ConfigError(f"no such config file: {ns.config}")
+    config = load(ns.config if ns.config is not None else discover([]))
+    return config.rules if config.rules is not None else load_rules()
+
+
+def _list_rules(rules: Sequence[Rule]) -> int:
+    """One line per rule: id, name, severity, source, platforms, formats, summary."""
+    rows = [(r.id, r.name, r.severity.label, r.source, ",".join(r.platforms) or "all",
+             ",".join(r.formats) or "all", r.summary) for r in rules]
+    header = ("ID", "NAME", "SEVERITY", "SOURCE", "PLATFORMS", "FORMATS", "SUMMARY")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(6)]
+    for row in [header, *rows]:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[6])
     return EXIT_OK
 
 
-def _show_rule(rule_id: str) -> int:
-    (rule,) = select_rules(collect_rules(), [rule_id])[:1] or (None,)
+def _show_rule(rules: Sequence[Rule], rule_id: str) -> int:
+    (rule,) = select_rules(rules, [rule_id])[:1] or (None,)
     if rule is None:
         raise RuleError(f"no rule {rule_id!r}")
-    print(f"# {rule.id} {rule.name} ({rule.severity.label})\n\n{rule.doc}")
+    print(f"# {rule.id} {rule.name} ({rule.severity.label})\n\nsource: {rule.source}\n\n"
+          f"{rule.doc}")
     return EXIT_OK

@@ -12,11 +12,25 @@ Keys use kebab-case::
     fail-on = "high"
     severity-overrides = { NHI004 = "low", static-secret = "high" }
     require-suppression-reason = true
+    rules = ["./policy/nhi_rules.py", "mypkg.rules"]  # custom rules: paths (relative to this
+                                                   # file) or module names (nhilint.registry)
 
     [[suppress]]                                   # [[tool.nhilint.suppress]] in pyproject.toml
     address = "aws_iam_user.ci"
     rules = ["NHI004"]
     reason = "rotated by the vault job"
+
+    [policy]                                       # [tool.nhilint.policy] in pyproject.toml
+    owner-keys = ["team"]                          # = owner-tag-keys (give one of them)
+    owner-pattern = "team-[a-z]+|[a-z.]+@acme\\.example"   # NHI002: an owner value must match
+    automation-patterns = ["ci|deploy"]            # = automation-patterns above
+    forbidden-permissions = ["iam:CreateUser", "roles/owner"]  # NHI016, glob patterns
+    allowed-permissions = ["s3:*", "iam:PassRole"] # NHI016: only these (allow-list mode)
+    oidc-issuers = ["token.actions.githubusercontent.com"]    # NHI010
+    oidc-subjects = ["repo:acme/*:ref:refs/heads/main"]       # NHI010, glob patterns
+    max-credential-days = 90                       # NHI004, NHI012
+    wide-scopes = ["account", "folder", "organization"]       # NHI003
+    severity-overrides = { NHI004 = "high" }       # = severity-overrides above
 
 Nothing is ignored: an unknown key, a value of the wrong type, an unknown rule or severity is a
 :class:`ConfigError` of one line, ``<file>: <key>: <what is wrong>``, with the closest valid key
@@ -33,9 +47,11 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from nhilint.registry import collect
+from nhilint.identity.graph import ScopeLevel
+from nhilint.registry import RuleError
+from nhilint.registry import load as load_rules
 from nhilint.rule import Rule
-from nhilint.settings import DEFAULT_AUTOMATION_PATTERNS, DEFAULT_OWNER_KEYS, Settings
+from nhilint.settings import DEFAULT_AUTOMATION_PATTERNS, DEFAULT_OWNER_KEYS, OrgPolicy, Settings
 from nhilint.severity import Severity
 from nhilint.suppress import AddressSuppression
 
@@ -54,8 +70,28 @@ KEYS = (
     "severity-overrides",
     "require-suppression-reason",
     "suppress",
+    "rules",
+    "policy",
 )
 SUPPRESS_KEYS = ("address", "rules", "reason")
+POLICY_KEYS = (
+    "owner-keys",
+    "owner-pattern",
+    "automation-patterns",
+    "forbidden-permissions",
+    "allowed-permissions",
+    "oidc-issuers",
+    "oidc-subjects",
+    "max-credential-days",
+    "wide-scopes",
+    "severity-overrides",
+)
+#: ``[policy]`` keys that are another name for a top-level key
+POLICY_ALIASES = {
+    "owner-keys": "owner-tag-keys",
+    "automation-patterns": "automation-patterns",
+    "severity-overrides": "severity-overrides",
+}
 SEVERITIES = tuple(s.label for s in sorted(Severity, reverse=True))
 _SHOWN = 60  # characters of a wrong value quoted in an error
 
@@ -73,6 +109,9 @@ class Config:
     fail_on: str | None = None
     source: str = ""
     suppress: tuple[AddressSuppression, ...] = ()
+    #: every rule known to the scan (built-in, packs, the config's ``rules``); ``None`` when
+    #: the config names no rules: the built-in rules and the installed packs'
+    rules: tuple[Rule, ...] | None = None
 
     @property
     def severity_overrides(self) -> tuple[tuple[str, Severity], ...]:
@@ -113,11 +152,11 @@ def load(path: Path | None) -> Config:
     shown = _shown_path(path)
     data = _read(path)
     if path.name != "pyproject.toml":
-        return _located(_config(data, shown), path)
+        return _located(_config(data, shown, path.parent), path)
     table = _tool(data, path).get("nhilint", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{shown}: tool.nhilint: must be a table, got {_toml(table)}")
-    return _located(_config(table, shown), path)
+    return _located(_config(table, shown, path.parent), path)
 
 
 _SUPPRESS_HEADER = re.compile(r"^\s*\[\[\s*(?:tool\s*\.\s*nhilint\s*\.\s*)?suppress\s*\]\]")
@@ -159,14 +198,19 @@ def _tool(data: Mapping[str, object], path: Path) -> dict[str, object]:
     return tool if isinstance(tool, dict) else {}
 
 
-def _config(table: Mapping[str, object], source: str) -> Config:
+def _config(table: Mapping[str, object], source: str, base: Path | None = None) -> Config:
     _known_keys(table, KEYS, source)
-    rules = collect()
+    rules = _rules(table, source, base or Path.cwd())
+    policy_table = _policy_table(table, source)
+    owners, owners_key = _aliased(table, policy_table, "owner-tag-keys", source)
+    names, names_key = _aliased(table, policy_table, "automation-patterns", source)
+    levels, levels_key = _aliased(table, policy_table, "severity-overrides", source)
     settings = Settings(
-        owner_keys=_strings(table, "owner-tag-keys", source, DEFAULT_OWNER_KEYS),
-        automation_patterns=_patterns(table, source),
-        severity_overrides=_overrides(table.get("severity-overrides", {}), rules, source),
+        owner_keys=_strings(owners, owners_key, source, DEFAULT_OWNER_KEYS),
+        automation_patterns=_patterns(names, source, names_key),
+        severity_overrides=_overrides(levels.get(levels_key, {}), rules, source, levels_key),
         require_suppression_reason=_require_reason(table, source),
+        policy=_policy(policy_table, f"{source}: policy."),
     )
     return Config(
         settings=settings,
@@ -175,7 +219,114 @@ def _config(table: Mapping[str, object], source: str) -> Config:
         fail_on=_fail_on(table, source),
         source=source,
         suppress=_suppressions(table, rules, settings.require_suppression_reason, source),
+        rules=rules if table.get("rules") else None,
     )
+
+
+def _rules(table: Mapping[str, object], source: str, base: Path) -> tuple[Rule, ...]:
+    """Every rule of the scan: built-in, installed packs', and the ``rules`` entries'."""
+    entries = _strings(table, "rules", source, ())
+    if any(not e.strip() for e in entries):
+        raise ConfigError(f'{source}: rules: "" names no module or file')
+    try:
+        return load_rules(entries, base)
+    except RuleError as exc:
+        text = str(exc)
+        raise RuleError(f"{source}: {text}" if text.startswith("rules:") else text) from None
+
+
+def _policy_table(table: Mapping[str, object], source: str) -> Mapping[str, object]:
+    value = table.get("policy", {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: policy: must be a table ([policy]), got {_toml(value)}")
+    _known_keys(value, POLICY_KEYS, f"{source}: policy")
+    return value
+
+
+def _aliased(
+    table: Mapping[str, object], policy: Mapping[str, object], key: str, source: str
+) -> tuple[Mapping[str, object], str]:
+    """Where a setting with a ``[policy]`` alias is read: the top-level ``key``, or the alias
+    (named ``policy.<alias>`` in errors); both is an error."""
+    alias = next(a for a, k in POLICY_ALIASES.items() if k == key)
+    if alias not in policy:
+        return table, key
+    if key in table:
+        raise ConfigError(f"{source}: policy.{alias}: also given as {key}; give one of them")
+    return {f"policy.{alias}": policy[alias]}, f"policy.{alias}"
+
+
+def _policy(table: Mapping[str, object], where: str) -> OrgPolicy:
+    """The ``[policy]`` settings of their own (the aliases are read with their top-level
+    keys); ``where`` is ``<file>: policy.``."""
+    return OrgPolicy(
+        owner_pattern=_regex(table, "owner-pattern", where),
+        forbidden_permissions=_globs(table, "forbidden-permissions", where) or (),
+        allowed_permissions=_globs(table, "allowed-permissions", where),
+        oidc_issuers=_issuers(table, where),
+        oidc_subjects=_globs(table, "oidc-subjects", where),
+        max_credential_days=_days(table, "max-credential-days", where),
+        wide_scopes=_levels(table, "wide-scopes", where),
+    )
+
+
+def _regex(table: Mapping[str, object], key: str, where: str) -> str | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where}{key}: must be a regular expression (a non-empty string), "
+                          f"got {_toml(value)}")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ConfigError(f"{where}{key}: {value!r} is not a regular expression: {exc}"
+                          ) from None
+    return value
+
+
+def _globs(table: Mapping[str, object], key: str, where: str) -> tuple[str, ...] | None:
+    """A non-empty list of glob patterns (``*``, ``?``), ``None`` when not given."""
+    value = table.get(key)
+    if value is None:
+        return None
+    if (not isinstance(value, list) or not value
+            or not all(isinstance(v, str) and v.strip() for v in value)):
+        raise ConfigError(f"{where}{key}: must be a non-empty list of patterns (strings, "
+                          f"* and ? as wildcards), got {_toml(value)}")
+    return tuple(v.strip() for v in value)
+
+
+def _issuers(table: Mapping[str, object], where: str) -> tuple[str, ...] | None:
+    """Issuer URLs as trusts name them: without scheme or trailing slash."""
+    found = _globs(table, "oidc-issuers", where)
+    if found is None:
+        return None
+    return tuple(re.sub(r"^[a-z]+://", "", i, flags=re.IGNORECASE).rstrip("/") for i in found)
+
+
+def _days(table: Mapping[str, object], key: str, where: str) -> int | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{where}{key}: must be a whole number of days (1 or more), "
+                          f"got {_toml(value)}")
+    return value
+
+
+def _levels(table: Mapping[str, object], key: str, where: str) -> tuple[str, ...] | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    levels = tuple(level.value for level in ScopeLevel)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}{key}: must be a list of scope levels ({', '.join(levels)}), "
+                          f"got {_toml(value)}")
+    for level in value:
+        if level not in levels:
+            raise ConfigError(f"{where}{key}: unknown scope level {level!r}{_hint(level, levels)}")
+    return tuple(dict.fromkeys(value))
 
 
 def _known_keys(table: Mapping[str, object], keys: Sequence[str], where: str) -> None:
@@ -215,15 +366,17 @@ def _strings(
     return tuple(value)
 
 
-def _patterns(table: Mapping[str, object], source: str) -> tuple[str, ...]:
-    patterns = _strings(table, "automation-patterns", source, DEFAULT_AUTOMATION_PATTERNS)
+def _patterns(
+    table: Mapping[str, object], source: str, key: str = "automation-patterns"
+) -> tuple[str, ...]:
+    patterns = _strings(table, key, source, DEFAULT_AUTOMATION_PATTERNS)
     for pattern in patterns:
         if not pattern:
-            raise ConfigError(f'{source}: automation-patterns: "" would match every name')
+            raise ConfigError(f'{source}: {key}: "" would match every name')
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise ConfigError(f"{source}: automation-patterns: {pattern!r}: {exc}") from None
+            raise ConfigError(f"{source}: {key}: {pattern!r}: {exc}") from None
     return patterns
 
 
@@ -300,9 +453,9 @@ def _selectors(
 
 
 def _overrides(
-    value: object, rules: Sequence[Rule], source: str
+    value: object, rules: Sequence[Rule], source: str, key: str = "severity-overrides"
 ) -> tuple[tuple[str, Severity], ...]:
-    where = f"{source}: severity-overrides"
+    where = f"{source}: {key}"
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: must be a table, got {_toml(value)}")
     chosen: dict[str, tuple[str, Severity]] = {}

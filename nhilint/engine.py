@@ -24,7 +24,7 @@ from nhilint.identity.graph import Graph
 from nhilint.model import Diagnostic, Model, ModuleCall, in_module
 from nhilint.parsers.hcl.tree import module_roles
 from nhilint.parsers.registry import PARSERS, SourceUnit, discover
-from nhilint.registry import RuleError, collect, select
+from nhilint.registry import RuleError, collect, load, select
 from nhilint.result import ScanResult
 from nhilint.rule import Evidence, Finding, Hit, Rule, RuleContext, cause_note
 from nhilint.settings import Settings
@@ -45,6 +45,9 @@ class Options:
     baseline: Baseline | None = None
     #: the input kind to read (``--input-type``); ``None`` detects each file's kind
     input_type: str | None = None
+    #: every rule known (the config's :attr:`~nhilint.config.Config.rules`), before
+    #: ``select``/``ignore``; ``None``: the built-in rules and the installed packs'
+    rules: tuple[Rule, ...] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,7 +64,7 @@ class ModuleScan:
 
 
 def scan(paths: Sequence[Path], options: Options) -> ScanResult:
-    known = collect()
+    known = options.rules if options.rules is not None else load()
     rules = select(known, options.select, options.ignore)
     names = {r.id: r.name for r in known}
     found: list[Finding] = []
@@ -201,30 +204,53 @@ def _scope(paths: Sequence[Path], located: Iterable[str] = ()) -> Callable[[str]
 
 
 def analyse(model: Model, directory: Path, rules: Sequence[Rule], settings: Settings) -> ModuleScan:
-    """One module's graph and findings; an internal error is a diagnostic, never a crash."""
+    """One module's graph and findings; an internal error is a diagnostic, never a crash.
+
+    A rule that raises is a diagnostic naming the rule (and where it comes from); the other
+    rules still run, and only that rule's findings in this module are missing."""
     shown = os.path.relpath(directory)
     try:
-        graph, found = _judged(model, rules, settings)
+        failed: dict[str, Diagnostic] = {}
+        graph, found = _judged(model, rules, settings, failed=failed)
         seen = {f.fingerprint for f in found}
         for variant in model.variants:  # a branch of a conditional the defaults do not take
-            _, more = _judged(variant, rules, settings, variant=True)
+            _, more = _judged(variant, rules, settings, variant=True, failed=failed)
             found += [f for f in more if f.fingerprint not in seen]
             seen |= {f.fingerprint for f in more}
-        return ModuleScan(shown, graph, tuple(found), ())
+        diagnostics = tuple(d._replace(path=shown) for d in failed.values())
+        return ModuleScan(shown, graph, tuple(found), diagnostics)
     except Exception as exc:  # one module's failure must not end the scan
         message = f"internal error while analysing this module: {type(exc).__name__}: {exc}"
         return ModuleScan(shown, Graph(), (), (Diagnostic("NHI900", shown, 1, message),))
 
 
 def _judged(model: Model, rules: Sequence[Rule], settings: Settings, variant: bool = False,
-            ) -> tuple[Graph, list[Finding]]:
+            failed: dict[str, Diagnostic] | None = None) -> tuple[Graph, list[Finding]]:
     graph = build_graph(model, settings)
     context = RuleContext(graph, model, settings)
     chains = _module_chains(model)
     conditions = {r.address: r.condition for r in model.resources if r.condition}
-    found = [_conditional(finding(r, _with_chain(hit, chains), settings), conditions, variant)
-             for r in rules for hit in r.check(context)]
+    found: list[Finding] = []
+    for r in rules:
+        if failed is not None and r.id in failed:
+            continue
+        try:
+            hits = list(r.check(context))
+            made = [finding(r, _with_chain(hit, chains), settings) for hit in hits]
+        except Exception as exc:  # one rule's failure must not silence the others
+            if failed is None:
+                raise
+            failed[r.id] = Diagnostic("NHI900", "", 1, rule_failure(r, exc))
+            continue
+        found += [_conditional(f, conditions, variant) for f in made]
     return graph, found
+
+
+def rule_failure(rule: Rule, exc: Exception) -> str:
+    """The diagnostic's message for a rule that raised: which rule, from where, what."""
+    where = "built-in" if rule.source == "builtin" else f"from {rule.source}"
+    return (f"internal error in rule {rule.id} ({rule.name}, {where}): "
+            f"{type(exc).__name__}: {exc}; its findings in this module are missing")
 
 
 def _module_chains(model: Model) -> Mapping[str, tuple[Evidence, ...]]:

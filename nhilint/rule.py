@@ -147,6 +147,13 @@ class Rule:
     check: CheckFn
     messages: Mapping[str, str]
     references: tuple[str, ...] = ()
+    #: the platforms (``aws``, ``gcp`` …) the rule is about; empty: every platform
+    platforms: tuple[str, ...] = ()
+    #: the input formats (``terraform``, ``terraform-plan``) it reads; empty: every format
+    formats: tuple[str, ...] = ()
+    #: where the rule comes from: ``builtin``, an installed pack's name, or the config entry
+    #: (a path or a module name) that loaded it; set by :mod:`nhilint.registry`
+    source: str = "builtin"
 
     @property
     def doc(self) -> str:
@@ -165,9 +172,14 @@ class Rule:
 
 def rule(
     id: str, name: str, severity: Severity, *, message: str | Mapping[str, str],
-    references: tuple[str, ...] = (),
+    references: tuple[str, ...] = (), platforms: tuple[str, ...] = (),
+    formats: tuple[str, ...] = (),
 ) -> Callable[[CheckFn], Rule]:
-    """Make a check function a :class:`Rule`; the id, name and templates are validated here."""
+    """Make a check function a :class:`Rule`; the id, name and templates are validated here.
+
+    ``platforms`` and ``formats`` say what the rule is about, for ``nhilint rules`` (empty:
+    all); they do not limit what it is given.
+    """
     if not ID_RE.match(id):
         raise ValueError(f"rule id {id!r} does not match {ID_RE.pattern}")
     if not NAME_RE.match(name):
@@ -177,7 +189,8 @@ def rule(
         _check_template(id, key, template)
 
     def wrap(check: CheckFn) -> Rule:
-        return Rule(id, name, severity, check, messages, references)
+        return Rule(id, name, severity, check, messages, references, tuple(platforms),
+                    tuple(formats))
 
     return wrap
 

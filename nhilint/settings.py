@@ -28,6 +28,32 @@ DEFAULT_AUTOMATION_PATTERNS = (
 
 
 @dataclasses.dataclass(frozen=True)
+class OrgPolicy:
+    """The organisation's policy (``[policy]`` in the config): what the built-in rules hold
+    automation principals to beyond their defaults.  Every field's default changes nothing.
+    """
+
+    #: an owner value (NHI002) must match this regular expression in full; ``None``: any value
+    owner_pattern: str | None = None
+    #: permissions (glob patterns: ``iam:*``, ``roles/owner``) automation principals may never
+    #: hold (NHI016)
+    forbidden_permissions: tuple[str, ...] = ()
+    #: the only permissions automation principals may hold (NHI016); ``None``: no allow-list
+    allowed_permissions: tuple[str, ...] | None = None
+    #: the OIDC issuers (without scheme) a trust may name (NHI010); ``None``: any
+    oidc_issuers: tuple[str, ...] | None = None
+    #: glob patterns every OIDC trust's subjects must match (NHI010); ``None``: any
+    oidc_subjects: tuple[str, ...] | None = None
+    #: a credential may live (until it expires or is rotated) at most this many days
+    #: (NHI004, NHI012); ``None``: no limit beyond "it ends"
+    max_credential_days: int | None = None
+    #: the scope levels (:class:`~nhilint.identity.graph.ScopeLevel` values) at which an
+    #: identity-altering grant counts as wide even on named targets (NHI003); ``None``: the
+    #: built-in ones (beyond one account or project)
+    wide_scopes: tuple[str, ...] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     owner_keys: tuple[str, ...] = DEFAULT_OWNER_KEYS
     automation_patterns: tuple[str, ...] = DEFAULT_AUTOMATION_PATTERNS
@@ -39,6 +65,8 @@ class Settings:
     #: before it allows nothing); the CLI passes today's date.  ``None``: no time condition is
     #: judged ended
     today: datetime.date | None = None
+    #: the organisation's policy (``[policy]``)
+    policy: OrgPolicy = dataclasses.field(default_factory=OrgPolicy)
 
     def severity_of(self, rule_id: str, severity: Severity) -> Severity:
         """The severity a finding of ``rule_id`` gets: its override, else ``severity``."""

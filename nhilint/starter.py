@@ -53,6 +53,11 @@ def starter() -> str:
          "severity-overrides = {}"),
         ("every suppression (inline comment or [[suppress]] below) must give a reason",
          "require-suppression-reason = false"),
+        ("custom rules: .py files (relative to this file) or module names (docs/custom-rules.md)",
+         "rules = []"),
+        ("the organisation's policy, as a [policy] table or inline: owner-pattern, "
+         "forbidden-permissions,\n# allowed-permissions, oidc-issuers, oidc-subjects, "
+         "max-credential-days, wide-scopes (README)", "policy = {}"),
     )
     body = "\n".join(f"# {comment}\n{line}\n" for comment, line in entries)
     return f"{_HEADER}\n{body}\n{_SUPPRESS}"

@@ -47,7 +47,7 @@ _DIRECTIVE = re.compile(r"^\s*nhilint\s*:", re.IGNORECASE)
 _GRAMMAR = re.compile(
     r"^\s*nhilint:\s*ignore\[(?P<ids>[^\]]*)\](?:\s*--\s*(?P<reason>.*?))?\s*$"
 )
-_ID = re.compile(r"^NHI\d{3}$")
+_ID = re.compile(r"^[A-Z]{2,5}\d{3}$")  # the shape of every rule id (nhilint.rule.ID_RE)
 
 
 class Suppression(NamedTuple):

@@ -15,6 +15,7 @@ from readme_blocks import readme_block
 from nhilint.cli import main
 from nhilint.config import (
     KEYS,
+    POLICY_KEYS,
     SUPPRESS_KEYS,
     AddressSuppression,
     Config,
@@ -198,7 +199,8 @@ def test_every_key_is_documented_in_the_module() -> None:
     import nhilint.config
 
     doc = nhilint.config.__doc__ or ""
-    assert all(re.search(rf"^(    )?(\[\[)?{re.escape(k)}\b", doc, re.M) for k in KEYS)
+    assert all(re.search(rf"^(    )?(\[\[?)?{re.escape(k)}\b", doc, re.M) for k in KEYS)
+    assert all(re.search(rf"^    {re.escape(k)} = ", doc, re.M) for k in POLICY_KEYS)
 
 
 # --- every error, exactly ----------------------------------------------------------------

@@ -1,184 +1,33 @@
 """Every fixture case reports exactly the (file, line, rule) set its `# expect:` comments name.
 
-A case is a directory under ``fixtures/<RULE_ID>/`` (one Terraform module).  Annotations sit
-on the reported line: ``# expect: NHI001, NHI002`` says these rules fire there, ``# ok:
-NHI011`` says that rule must not (``//`` works too).  All rules run on every case, so a finding
-nobody annotated fails the test as surely as a missing one; ``ok`` makes the negatives
-explicit, and a rule both expected and ok on one line is a broken fixture.
-
-A file that cannot hold comments (``main.tf.json``, a plan's JSON) has a sidecar
-``<file>.expected.toml`` instead, with tables ``[expect]`` and ``[ok]`` mapping a resource
-address to a list of rule ids; that file's findings are compared by (file, resource address,
-rule).  A plan's findings are compared with its sidecar by address even where they point at
-the ``.tf`` beside it.
-
-A case may call modules in subdirectories (``modules/ci/main.tf``): their annotations count
-too (the line inside the module file), and ``instances.toml`` names, in an ``[expect]`` table,
-every finding about a resource inside a called module by its instance address
-(``"module.bots[\"a\"].aws_iam_user.this" = ["NHI001"]``); those are compared exactly, and
-each must carry the module calls leading to it in its evidence.
+The convention and the harness are :mod:`nhilint.testing` (which pack authors use too): a case
+is a directory under ``fixtures/<RULE_ID>/`` with ``# expect:`` / ``# ok:`` annotations, sidecar
+``<file>.expected.toml`` tables, ``instances.toml`` for findings inside called modules, and an
+optional ``.nhilint.toml`` whose settings apply to the case.  All rules run on every case.
 """
 
 from __future__ import annotations
 
-import datetime
-import os
-import re
-import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 
-from nhilint.engine import Options, collect_rules, scan
-from nhilint.parsers import plan
-from nhilint.parsers.hcl.discover import config_files
-from nhilint.rule import Finding
-from nhilint.settings import Settings
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from nhilint import testing
+from nhilint.engine import collect_rules
+from nhilint.testing import SIDECAR
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-ANNOTATION = re.compile(
-    r"(?:#|//)\s*(?P<kind>expect|ok):\s*(?P<ids>[A-Z]{2,5}\d{3}(?:\s*,\s*[A-Z]{2,5}\d{3})*)"
-)
-
-SIDECAR = ".expected.toml"
-INSTANCES = "instances.toml"
-#: the last ``module.x`` / ``module.x["k"]`` step of an address that is a module call itself
-_CALL = re.compile(r'(?:^|\.)module\.[\w-]+(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?$|^(?!module\.).*')
-#: a case is a directory ``fixtures/<RULE_ID>/<case>``; its subdirectories are modules it calls
-CASES = sorted(
-    {p.parent for pattern in ("*.tf", "*.tf.json", f"*{SIDECAR}")
-     for p in FIXTURES.glob(f"*/*/{pattern}")}
-)
-#: the date fixtures are judged on, so that a time-bounded grant in a fixture never ends under
-#: the test (the CLI judges on today's date)
-SCAN_DATE = datetime.date(2026, 6, 1)
-
-Key = tuple[str, int, str]
-#: (file, resource address, rule) for the files with a sidecar
-AddressKey = tuple[str, str, str]
-
-
-def annotations(case: Path, root: Path = ROOT) -> dict[str, set[Key]]:
-    found: dict[str, set[Key]] = {"expect": set(), "ok": set()}
-    for path in sorted(case.rglob("*.tf")):
-        rel = os.path.relpath(path, root)
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            for match in ANNOTATION.finditer(line):
-                ids = {i.strip() for i in match.group("ids").split(",")}
-                found[match.group("kind")] |= {(rel, number, i) for i in ids}
-    return found
-
-
-def sidecars(case: Path, root: Path = ROOT) -> dict[str, set[AddressKey]]:
-    """The ``[expect]`` and ``[ok]`` tables of the case's ``<file>.expected.toml`` sidecars."""
-    found: dict[str, set[AddressKey]] = {"expect": set(), "ok": set()}
-    for path in sorted(case.glob(f"*{SIDECAR}")):
-        rel = os.path.relpath(path.with_name(path.name[: -len(SIDECAR)]), root)
-        with path.open("rb") as handle:
-            tables = tomllib.load(handle)
-        assert set(tables) <= {"expect", "ok"}, f"{path}: only [expect] and [ok] tables"
-        for kind, table in tables.items():
-            found[kind] |= {(rel, address, rule) for address, ids in table.items() for rule in ids}
-    return found
-
-
-def sidecar_files(case: Path, root: Path = ROOT) -> set[str]:
-    return {
-        os.path.relpath(p.with_name(p.name[: -len(SIDECAR)]), root)
-        for p in case.glob(f"*{SIDECAR}")
-    }
-
-
-def expected(case: Path) -> set[Key]:
-    return annotations(case)["expect"]
-
-
-def expected_rules(case: Path) -> set[str]:
-    """The rules a case expects, by line or by address."""
-    return {r for _, _, r in expected(case)} | {r for _, _, r in sidecars(case)["expect"]}
+CASES = testing.cases(FIXTURES)
+SCAN_DATE = testing.SCAN_DATE
 
 
 def problems(case: Path, root: Path = ROOT) -> list[str]:
-    """What is wrong with a case: unexpected, missing, or ok-marked findings.
-
-    The configuration (``*.tf``, ``*.tf.json``) is scanned as Terraform and compared by line
-    (by address for a file with a sidecar); each plan with a sidecar is scanned alone, as a
-    plan, and its findings are compared by address with its sidecar, wherever they are located
-    (beside its configuration, a plan's findings point at the ``.tf``).  The plans
-    ``scripts/gen_terraform_plans.py`` writes have no sidecar: tests/test_plan_parity.py
-    holds their findings to the configuration's.
-    """
-    marked = annotations(case, root)
-    shown = Path(os.path.relpath(case, root))
-    found: list[str] = []
-    by_address = sidecar_files(case, root)
-    addressed: set[AddressKey] = set()
-    configured: list[Finding] = []
-    if config_files(case):
-        result = scan([shown], _options("terraform"))
-        configured = [f for f in result.findings if f.span.path not in by_address]
-        found += [f"diagnostic {d}" for d in result.diagnostics]
-        reported = {
-            (f.span.path, f.span.line or 0, f.rule)
-            for f in result.findings
-            if f.span.path not in by_address
-        }
-        found += _compare(marked, reported)
-        addressed |= {(f.span.path, f.resource, f.rule) for f in result.findings
-                      if f.span.path in by_address}
-    for name in sorted(by_address):
-        if plan.claims(root / name):
-            result = scan([Path(name)], _options("terraform-plan"))
-            found += [f"diagnostic {d}" for d in result.diagnostics]
-            addressed |= {(name, f.resource, f.rule) for f in result.findings}
-    found += _compare(sidecars(case, root), addressed)
-    found += _instances(case, configured)
-    return found
+    return testing.problems(case, root)
 
 
-def _instances(case: Path, findings: Sequence[Finding]) -> list[str]:
-    """The case's ``instances.toml`` against its findings about resources in called modules."""
-    inside = [f for f in findings if _CALL.sub("", f.resource)]
-    table = case / INSTANCES
-    if not table.is_file():
-        return [f"finding in a called module, and no {INSTANCES}: {f.rule} {f.resource}"
-                for f in inside]
-    with table.open("rb") as handle:
-        marked = tomllib.load(handle)
-    assert set(marked) <= {"expect"}, f"{table}: only an [expect] table"
-    wanted = {(address, rule) for address, ids in marked.get("expect", {}).items()
-              for rule in ids}
-    found = [f"{k} not expected (in {INSTANCES})"
-             for k in sorted({(f.resource, f.rule) for f in inside} - wanted)]
-    found += [f"{k} missing (in {INSTANCES})"
-              for k in sorted(wanted - {(f.resource, f.rule) for f in inside})]
-    found += [f"{f.rule} {f.resource}: no module call in its evidence"
-              for f in inside if not any(e.detail.startswith("module call ") for e in f.evidence)]
-    return found
-
-
-def _options(kind: str) -> Options:
-    return Options(input_type=kind, settings=Settings(today=SCAN_DATE))
-
-
-K = TypeVar("K", Key, AddressKey)
-
-
-def _compare(marked: dict[str, set[K]], reported: set[K]) -> list[str]:
-    found = [f"{k} both expected and ok" for k in sorted(marked["expect"] & marked["ok"], key=str)]
-    found += [f"fired where marked ok: {k}" for k in sorted(reported & marked["ok"], key=str)]
-    found += [f"not expected: {k}"
-              for k in sorted(reported - marked["expect"] - marked["ok"], key=str)]
-    found += [f"missing: {k}" for k in sorted(marked["expect"] - reported, key=str)]
-    return found
+def expected_rules(case: Path) -> set[str]:
+    return testing.expected_rules(case, ROOT)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[str(c.relative_to(FIXTURES)) for c in CASES])

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from nhilint.engine import Options, collect_rules, scan
+from nhilint.testing import case_options
 
 #: (rule, template) -> (case, path, line, the exact message)
 MESSAGES = {
@@ -199,6 +200,50 @@ MESSAGES = {
         "aws_iam_user.assistant is long-lived: its lifetime ${var.api_key_days} is not known "
         "before apply (cause: variable-unset var.api_key_days)",
     ),
+    # the organisation's policy ([policy] in the case's .nhilint.toml)
+    ("NHI002", "pattern"): (
+        "fixtures/NHI002/policy_owner_pattern", "fixtures/NHI002/policy_owner_pattern/main.tf", 21,
+        "automation principal aws_iam_role.provisioner can alter identity (iam:CreateRole on "
+        "arn:aws:iam::123456789012:role/workload-*) and its owner value bob does not match the "
+        "policy pattern team-[a-z-]+: tag owner",
+    ),
+    ("NHI004", "lifetime"): (
+        "fixtures/NHI004/policy_max_credential_days",
+        "fixtures/NHI004/policy_max_credential_days/main.tf", 5,
+        "automation principal aws_iam_user.ci can alter identity with a credential that lives "
+        "longer than the policy allows: access key aws_iam_access_key.ci lives longer than the "
+        "policy's 90 days (rotated every 180 days)",
+    ),
+    ("NHI010", "policy-issuer"): (
+        "fixtures/NHI010/policy_oidc_issuers", "fixtures/NHI010/policy_oidc_issuers/main.tf", 39,
+        "aws_iam_role.storefront trusts tokens of the OIDC issuer "
+        "token.actions.githubusercontent.com, which the policy does not allow (allowed: "
+        "gitlab.acme.example)",
+    ),
+    ("NHI010", "policy-subject"): (
+        "fixtures/NHI010/policy_oidc_subjects", "fixtures/NHI010/policy_oidc_subjects/main.tf", 33,
+        "aws_iam_role.preview trusts token.actions.githubusercontent.com tokens for the subject "
+        "repo:acme/storefront:ref:refs/heads/feature-preview, outside the policy's subject "
+        "patterns (repo:acme/*:ref:refs/heads/main)",
+    ),
+    ("NHI012", "lifetime"): (
+        "fixtures/NHI012/policy_max_credential_days",
+        "fixtures/NHI012/policy_max_credential_days/main.tf", 22,
+        "aws_iam_access_key.uploader (access key of aws_iam_user.uploader) lives longer than the "
+        "policy's maximum of 90 days: rotated every 180 days",
+    ),
+    ("NHI016", "forbidden"): (
+        "fixtures/NHI016/policy_forbidden_permissions",
+        "fixtures/NHI016/policy_forbidden_permissions/main.tf", 15,
+        "automation principal aws_iam_role.bootstrap holds iam:*, iam:CreateUser, which the "
+        "policy forbids automation principals (iam:CreateUser, roles/owner)",
+    ),
+    ("NHI016", "allowed"): (
+        "fixtures/NHI016/policy_allowed_permissions",
+        "fixtures/NHI016/policy_allowed_permissions/main.tf", 32,
+        "automation principal aws_iam_role.cleanup holds s3:DeleteObject, sqs:ReceiveMessage, "
+        "outside the policy's allowed permissions (s3:GetObject, s3:PutObject, iam:PassRole)",
+    ),
 }
 
 
@@ -210,7 +255,8 @@ def test_every_template_is_covered() -> None:
 @pytest.mark.parametrize("key", sorted(MESSAGES), ids=lambda k: f"{k[0]}-{k[1]}")
 def test_message(key: tuple[str, str], in_repo: Path) -> None:
     case, path, line, message = MESSAGES[key]
-    result = scan([Path(case)], Options())
+    policy = (Path(case) / ".nhilint.toml").is_file()  # a policy case: with its own config
+    result = scan([Path(case)], case_options(Path(case)) if policy else Options())
     found = [f.message for f in result.findings
              if (f.rule, f.span.path, f.span.line) == (key[0], path, line)]
     assert message in found

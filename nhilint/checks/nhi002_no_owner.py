@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from nhilint.checks._common import (
@@ -17,8 +18,12 @@ from nhilint.rule import Hit, RuleContext, Severity, rule
 
 
 @rule("NHI002", "no-owner", Severity.HIGH,
-      message="automation principal {principal} can alter identity ({grants}) and has no "
-      "owner: {where}",
+      message={
+          "default": "automation principal {principal} can alter identity ({grants}) and has "
+          "no owner: {where}",
+          "pattern": "automation principal {principal} can alter identity ({grants}) and its "
+          "owner value {value} does not match the policy pattern {pattern}: {where}",
+      },
       references=(OWASP.format(n=1),))
 def no_owner(ctx: RuleContext) -> Iterator[Hit]:
     """An automation principal that can alter identity has no owner.
@@ -39,6 +44,11 @@ def no_owner(ctx: RuleContext) -> Iterator[Hit]:
 
     A Kubernetes service account's owner is a label or annotation of its `metadata` under one
     of the owner keys.
+
+    With an organisation policy `owner-pattern` (`[policy]` in the config: a regular
+    expression, e.g. a team list or an email domain), an owner value that does not match it in
+    full is reported as well ("owner value X does not match the policy pattern"): an owner
+    nobody can reach is no owner.  A value not known before deploy is not judged.
 
     ## Why is this bad?
     A privileged automation nobody owns is never reviewed, rotated or decommissioned. When it
@@ -73,15 +83,22 @@ def no_owner(ctx: RuleContext) -> Iterator[Hit]:
     - OWASP Non-Human Identities Top 10 (2025): NHI1 Improper Offboarding
     - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html
     """
+    pattern = ctx.settings.policy.owner_pattern
     for found in ctx.candidates():
         owner = found.principal.owner
-        if owner.state is not OwnerState.ABSENT:
+        params: dict[str, object] = {"where": owner.source}
+        if owner.state is OwnerState.KNOWN and pattern is not None:
+            if not isinstance(owner.value, str) or re.fullmatch(pattern, owner.value):
+                continue
+            params |= {"value": owner.value, "pattern": pattern}
+        elif owner.state is not OwnerState.ABSENT:
             continue
         yield Hit(
             found.resource,
             found.span,
-            core_params(found) | {"where": owner.source},
+            core_params(found) | params,
             principal_evidence(found.principal) + grant_evidence(found.grants),
+            template="pattern" if "pattern" in params else "default",
             key="no-owner",
             chain=chain_of(found.grants),
             principal=label(found.principal),

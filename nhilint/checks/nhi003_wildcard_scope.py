@@ -13,6 +13,7 @@ from nhilint.checks._common import (
     label,
     principal_evidence,
 )
+from nhilint.identity.graph import Access
 from nhilint.rule import Hit, RuleContext, Severity, rule
 
 
@@ -53,6 +54,13 @@ def wildcard_scope(ctx: RuleContext) -> Iterator[Hit]:
     rule bound by a ClusterRoleBinding (the whole cluster) or by a RoleBinding without
     `resource_names` (every object of its kind in the namespace).
 
+    Which scope levels count as wide is the organisation's policy: `wide-scopes` in `[policy]`
+    lists the levels (`resource`, `account`, `folder`, `organization`, `resource-group`,
+    `subscription`, `management-group`, `tenant`, `cluster`, `namespace`) at which an
+    identity-altering grant is wide even on named targets; the default is every level beyond
+    one account or project (folder, organization, subscription, management group, tenant,
+    cluster).  Every action, or every resource (`*`), is wide at any level.
+
     ## Why is this bad?
     An automation that can create or change *any* identity can give itself, or anyone, any
     access: one compromised pipeline becomes account (or organisation) administrator.
@@ -87,8 +95,9 @@ def wildcard_scope(ctx: RuleContext) -> Iterator[Hit]:
     - OWASP Non-Human Identities Top 10 (2025): NHI5 Overprivileged NHI
     - https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
     """
+    levels = ctx.settings.policy.wide_scopes
     for found in ctx.candidates():
-        wide = tuple(g for g in found.grants if g.access.unbounded)
+        wide = tuple(g for g in found.grants if _unbounded(g.access, levels))
         if not wide:
             continue
         top = any(g.access.scope.level.top for g in wide)
@@ -104,3 +113,10 @@ def wildcard_scope(ctx: RuleContext) -> Iterator[Hit]:
             principal=label(found.principal),
             fix=grant_fix(ctx, found.principal.platform, "wildcard-scope", wide),
         )
+
+
+def _unbounded(access: Access, levels: tuple[str, ...] | None) -> bool:
+    """:attr:`Access.unbounded`, with the policy's wide scope levels when it names them."""
+    if levels is None:
+        return access.unbounded
+    return access.wildcard or (access.scope.level.value in levels and not access.narrowed)

@@ -15,11 +15,17 @@ from nhilint.checks._common import (
     label,
     principal_evidence,
 )
+from nhilint.checks._lifetime import over_lifetime
 from nhilint.rule import Evidence, Hit, RuleContext, Severity, rule
 
 
 @rule("NHI004", "no-expiry", Severity.MEDIUM,
-      message="automation principal {principal} can alter identity with no expiry: {what}",
+      message={
+          "default": "automation principal {principal} can alter identity with no expiry: "
+          "{what}",
+          "lifetime": "automation principal {principal} can alter identity with a credential "
+          "that lives longer than the policy allows: {what}",
+      },
       references=(OWASP.format(n=7),))
 def no_expiry(ctx: RuleContext) -> Iterator[Hit]:
     """An automation principal's identity-altering grant or credential never expires.
@@ -45,6 +51,9 @@ def no_expiry(ctx: RuleContext) -> Iterator[Hit]:
 
     On Kubernetes an RBAC binding never expires, and a service account token Secret is never
     rotated unless it is replaced on a schedule (`replace_triggered_by` a `time_rotating`).
+
+    With an organisation policy `max-credential-days` (`[policy]` in the config), a persistent
+    credential that lives longer (rotated less often, or expiring later) counts as well.
 
     ## Why is this bad?
     Access granted "for the migration" or "for the release" stays forever unless something
@@ -91,13 +100,18 @@ def no_expiry(ctx: RuleContext) -> Iterator[Hit]:
             c for c in ctx.graph.credentials_of(found.principal)
             if c.persistent and not c.rotated and c.expiry is None
         ]
-        if not endless and not stale:
+        limit = ctx.settings.policy.max_credential_days
+        over = [(c, why) for c in ctx.graph.credentials_of(found.principal) if c not in stale
+                and (why := over_lifetime(c, limit, ctx.settings.today)) is not None]
+        if not endless and not stale and not over:
             continue
         parts = [f"grant without expiry ({describe_grants(endless)})"] if endless else []
         parts += [f"{c.label} {c.address} is never rotated and never expires" for c in stale]
+        parts += [f"{c.label} {c.address} lives longer than the policy's {limit} days ({why})"
+                  for c, why in over]
         platform = found.principal.platform
         fixes = [grant_fix(ctx, platform, "no-expiry-grant", endless)] if endless else []
-        fixes += [ctx.fix(platform, "no-expiry-credential")] if stale else []
+        fixes += [ctx.fix(platform, "no-expiry-credential")] if stale or over else []
         yield Hit(
             found.resource,
             found.span,
@@ -106,7 +120,9 @@ def no_expiry(ctx: RuleContext) -> Iterator[Hit]:
             + grant_evidence(endless)
             + tuple(Evidence(c.address, c.span, f"{c.label} without rotation or expiry")
                     for c in stale)
-            + tuple(e for c in stale for e in exposure_evidence(ctx, c)),
+            + tuple(e for c in stale for e in exposure_evidence(ctx, c))
+            + tuple(Evidence(c.address, c.span, f"{c.label}: {why}") for c, why in over),
+            template="default" if endless or stale else "lifetime",
             key="no-expiry",
             chain=chain_of(found.grants),
             principal=label(found.principal),

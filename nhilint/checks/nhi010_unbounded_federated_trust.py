@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import fnmatch
+from collections.abc import Iterable, Iterator
 
 from nhilint.checks._common import OWASP, label, trust_evidence
 from nhilint.checks._trust import Judged, judge
+from nhilint.identity.graph import TrustKind
 from nhilint.rule import Hit, RuleContext, Severity, rule
 
 #: (wide, can alter identity) -> severity; a third party's or an audience's gap is low
@@ -25,6 +27,10 @@ _LOW = ("audience", "third-party")
           "no particular {claim} (the issuer documents {expected})",
           "third-party": "{principal} is trusted by {party}, an account that is not the "
           "configuration's own, without an external id (confused deputy)",
+          "policy-issuer": "{principal} trusts tokens of the OIDC issuer {issuer}, which the "
+          "policy does not allow (allowed: {allowed})",
+          "policy-subject": "{principal} trusts {issuer} tokens for the subject {subject}, "
+          "outside the policy's subject patterns ({allowed})",
       },
       references=(OWASP.format(n=6), OWASP.format(n=3)))
 def unbounded_federated_trust(ctx: RuleContext) -> Iterator[Hit]:
@@ -64,6 +70,15 @@ def unbounded_federated_trust(ctx: RuleContext) -> Iterator[Hit]:
     - on Kubernetes, a binding of a role that alters identity to `system:authenticated`,
       `system:unauthenticated` or the `system:anonymous` user: anyone who can reach (or sign
       in to) the API server holds it.
+
+    With an organisation policy (`[policy]` in the config), every OIDC trust is also held to
+    it: `oidc-issuers` lists the issuers a trust may name (with or without `https://`; glob
+    patterns allowed), and `oidc-subjects` the glob patterns (`*`, `?`) every subject a trust
+    accepts must match, such as `repo:my-org/*:ref:refs/heads/main`.  A subject written as a
+    pattern itself (`StringLike`) must be matched by a policy pattern as written, so
+    `repo:my-org/*` is outside `repo:my-org/*:ref:refs/heads/main`.  An issuer or subject not
+    known before deploy is reported by NHI901, not here; a trust with no subject at all is
+    reported above already.
 
     Severity: critical when anyone (or every repository, project …) can become a principal
     that can alter identity, high for one that cannot, or when only other runs of the
@@ -141,6 +156,42 @@ def unbounded_federated_trust(ctx: RuleContext) -> Iterator[Hit]:
                 severity=_severity(found, altering), principal=label(principal),
                 fix=ctx.fix(principal.platform, f"open-trust-{found.template}"),
             )
+    yield from _against_policy(ctx)
+
+
+def _against_policy(ctx: RuleContext) -> Iterator[Hit]:
+    """OIDC trusts outside the policy's issuers or subject patterns."""
+    issuers, subjects = ctx.settings.policy.oidc_issuers, ctx.settings.policy.oidc_subjects
+    if issuers is None and subjects is None:
+        return
+    for principal in ctx.graph.principals:
+        severity = _SEVERITY[(False, bool(ctx.graph.altering_of(principal)))]
+        for trust in ctx.graph.trusts_of(principal):
+            if trust.kind is not TrustKind.OIDC or not isinstance(trust.issuer, str):
+                continue
+            found: list[tuple[str, dict[str, object], str]] = []
+            if issuers is not None and not _matches_any(trust.issuer.lower(), issuers, True):
+                found.append(("policy-issuer", {"allowed": ", ".join(issuers)},
+                              f"policy-issuer:{trust.issuer}"))
+            for subject in trust.subjects if subjects is not None else ():
+                if isinstance(subject, str) and not _matches_any(subject, subjects or ()):
+                    found.append(("policy-subject",
+                                  {"subject": subject, "allowed": ", ".join(subjects or ())},
+                                  f"policy-subject:{trust.issuer}:{subject}"))
+            for template, params, key in found:
+                yield Hit(
+                    principal.address or trust.written_in, trust.span,
+                    {"principal": label(principal), "issuer": trust.issuer, **params},
+                    trust_evidence(principal, trust), template=template, key=key,
+                    chain=(trust.via,) if trust.via else (), severity=severity,
+                    principal=label(principal), fix=ctx.fix(principal.platform,
+                                                            "open-trust-subject"),
+                )
+
+
+def _matches_any(value: str, patterns: Iterable[str], fold: bool = False) -> bool:
+    """``value`` (as written, wildcards and all) matches one of the glob ``patterns``."""
+    return any(fnmatch.fnmatchcase(value, p.lower() if fold else p) for p in patterns)
 
 
 def _severity(found: Judged, altering: bool) -> Severity:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nhilint.checks._common import OWASP, exposure_evidence, label
+from nhilint.checks._lifetime import over_lifetime
 from nhilint.identity.graph import Credential
 from nhilint.rule import Evidence, Hit, RuleContext, Severity, rule, show
 
@@ -20,6 +21,8 @@ def long_lived(credential: Credential) -> bool:
           "never expires",
           "state": "{credential} is a long-lived {kind} of {principal}: never rotated and "
           "never expires, and its secret is written to the deployment state in plain text",
+          "lifetime": "{credential} ({kind} of {principal}) lives longer than the policy's "
+          "maximum of {days} days: {why}",
       },
       references=(OWASP.format(n=7), OWASP.format(n=2)))
 def long_lived_secret(ctx: RuleContext) -> Iterator[Hit]:
@@ -53,6 +56,12 @@ def long_lived_secret(ctx: RuleContext) -> Iterator[Hit]:
     `vault_approle_auth_backend_role_secret_id`, or issued at run time by the role), a role id
     that logs in alone (`bind_secret_id = false`), and a `vault_token` without `ttl` or
     `explicit_max_ttl`, or periodic.
+
+    With an organisation policy `max-credential-days` (`[policy]` in the config), a live
+    credential that lives longer is reported too: one rotated less often (the `time_rotating`
+    period), or one that expires later (an `end_date` more days after the scan date, an
+    `end_date_relative` or `credential_age_days` longer).  A period or date not known before
+    deploy is not judged.
 
     ## Why is this bad?
     A long-lived secret outlives the person who created it, the pipeline that used it and
@@ -90,11 +99,15 @@ def long_lived_secret(ctx: RuleContext) -> Iterator[Hit]:
     - https://developer.hashicorp.com/terraform/language/state/sensitive-data
     """
     holders = {p.id: p for p in ctx.graph.principals}
+    limit = ctx.settings.policy.max_credential_days
     for credential in ctx.graph.credentials:
-        if not long_lived(credential):
-            continue
         holder = holders.get(credential.principal)
         who = label(holder) if holder else show(credential.principal.ref)
+        if not long_lived(credential):
+            why = over_lifetime(credential, limit, ctx.settings.today)
+            if why is not None:
+                yield _over(ctx, credential, who, why, limit or 0)
+            continue
         state = credential.exposed_in_state
         platform = credential.principal.platform
         yield Hit(
@@ -107,3 +120,15 @@ def long_lived_secret(ctx: RuleContext) -> Iterator[Hit]:
             severity=Severity.HIGH if state else None, principal=who,
             fix=ctx.fix(platform, "long-lived-secret-state" if state else "long-lived-secret"),
         )
+
+
+def _over(ctx: RuleContext, credential: Credential, who: str, why: str, days: int) -> Hit:
+    """A credential that ends, later than the policy allows."""
+    return Hit(
+        credential.address, credential.span,
+        {"credential": credential.address, "kind": credential.label, "principal": who,
+         "days": days, "why": why},
+        (Evidence(credential.address, credential.span, f"{credential.label}: {why}"),),
+        template="lifetime", key="long-lived-secret", principal=who,
+        fix=ctx.fix(credential.principal.platform, "long-lived-secret"),
+    )

@@ -244,6 +244,10 @@ class Credential:
     expiry: Expiry = None
     #: the secret is written to the deployment's state in plain text (no encryption key given)
     exposed_in_state: bool = False
+    #: for a rotated credential, every how many days it is replaced at most (a month counts
+    #: 31 days, a year 366); unknown when the schedule is not known before deploy (or is a
+    #: fixed date); ``None`` when not rotated or the adapter does not say
+    rotation_days: float | Unknown | None = None
 
 
 @dataclasses.dataclass(frozen=True)

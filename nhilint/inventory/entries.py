@@ -103,6 +103,12 @@ def inventory(result: ScanResult) -> Inventory:
     return Inventory(modules, tuple(d for d in result.diagnostics if is_error(d)))
 
 
+def entries(graph: Graph) -> tuple[Entry, ...]:
+    """One module's inventory entries, in the inventory's order (custom rules read it through
+    :func:`nhilint.api.inventory`)."""
+    return _entries(graph)
+
+
 def _entries(graph: Graph) -> tuple[Entry, ...]:
     trusts = _index(graph.trusts, lambda t: t.principal)
     entries = (

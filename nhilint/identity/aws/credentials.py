@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from nhilint.identity.aws.context import USER, Context, Who
 from nhilint.identity.graph import Credential, CredentialKind, Expiry
-from nhilint.identity.rotation import rotated
+from nhilint.identity.rotation import rotated, rotation_days
 from nhilint.model import Resource, Unknown
 
 
@@ -57,6 +57,7 @@ def credentials(ctx: Context) -> Iterator[tuple[Who, Credential]]:
             principal.id, resource.address, spec.kind, spec.label, resource.span,
             persistent=spec.persistent and _active(resource), rotated=rotated(ctx.index, resource),
             expiry=_expiry(resource), exposed_in_state=_in_state(resource, spec),
+            rotation_days=rotation_days(ctx.index, resource),
         )
 
 

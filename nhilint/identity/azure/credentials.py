@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 from nhilint.identity.azure.context import APP, SP, Context, Who
 from nhilint.identity.graph import Credential, CredentialKind, Expiry
-from nhilint.identity.rotation import rotated
+from nhilint.identity.rotation import rotated, rotation_days
 from nhilint.identity.values import as_list
 from nhilint.model import Resource, Unknown
 
@@ -81,6 +81,7 @@ def _credential(ctx: Context, who: Who, resource: Resource, spec: Spec) -> Crede
         who.id, resource.address, spec.kind, label, resource.span, persistent=True,
         rotated=_rotated(ctx, resource), expiry=expiry,
         exposed_in_state=spec.kind == "client-secret" or symmetric,
+        rotation_days=rotation_days(ctx.index, resource, "rotate_when_changed"),
     )
 
 
@@ -95,6 +96,7 @@ def _inline_passwords(ctx: Context, resource: Resource) -> Iterator[tuple[Who, C
                 resource.span_of(("password",)), persistent=True,
                 rotated=_rotated(ctx, resource),
                 expiry=end if isinstance(end, str | Unknown) else None, exposed_in_state=True,
+                rotation_days=rotation_days(ctx.index, resource, "rotate_when_changed"),
             )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from nhilint.identity.gcp.context import Context, Who
 from nhilint.identity.graph import Credential
-from nhilint.identity.rotation import rotated
+from nhilint.identity.rotation import rotated, rotation_days
 from nhilint.model import Resource
 
 
@@ -28,13 +28,14 @@ def credentials(ctx: Context) -> Iterator[tuple[Who, Credential]]:
                 holder.id, resource.address, "key", "service account key", resource.span,
                 persistent=True, rotated=rotated(ctx.index, resource, "keepers"),
                 exposed_in_state=resource.get("public_key_data") is None,
+                rotation_days=rotation_days(ctx.index, resource, "keepers"),
             )
         else:
             holder = ctx.service_account(resource.get("service_account_email"))
             yield holder, Credential(
                 holder.id, resource.address, "access-key", "HMAC key", resource.span,
                 persistent=_active(resource), rotated=rotated(ctx.index, resource),
-                exposed_in_state=True,
+                exposed_in_state=True, rotation_days=rotation_days(ctx.index, resource),
             )
 
 
