@@ -9,7 +9,7 @@ from nhilint.identity.graph import Automation, Escalation, Principal
 from nhilint.rule import Evidence, Hit, RuleContext, Severity, rule
 
 
-@rule("NHI015", "privilege-escalation-path", Severity.HIGH,
+@rule("NHI015", "privilege-escalation-path", Severity.HIGH, platforms=("aws",),
       message={
           "one": "automation principal {principal} holds a known privilege-escalation "
           "combination: {method} ({permissions})",
