@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from nhilint.model import Model
-from nhilint.parsers import hcl, plan
+from nhilint.parsers import hcl, plan, pulumi_json
 
 
 class Parser(Protocol):
@@ -32,7 +32,10 @@ class Parser(Protocol):
         ...
 
 
-PARSERS: Mapping[str, Parser] = {hcl.KIND: hcl, plan.KIND: plan}
+PARSERS: Mapping[str, Parser] = {
+    hcl.KIND: hcl, plan.KIND: plan,
+    pulumi_json.KIND: pulumi_json,
+}
 
 
 class SourceUnit(NamedTuple):
