@@ -32,7 +32,7 @@ from typing import TypeVar
 import pytest
 
 from nhilint.engine import Options, collect_rules, scan
-from nhilint.parsers import plan
+from nhilint.parsers import plan, pulumi_json
 from nhilint.parsers.hcl.discover import config_files
 from nhilint.rule import Finding
 from nhilint.settings import Settings
@@ -114,7 +114,8 @@ def problems(case: Path, root: Path = ROOT) -> list[str]:
     plan, and its findings are compared by address with its sidecar, wherever they are located
     (beside its configuration, a plan's findings point at the ``.tf``).  The plans
     ``scripts/gen_terraform_plans.py`` writes have no sidecar: tests/test_plan_parity.py
-    holds their findings to the configuration's.
+    holds their findings to the configuration's.  A Pulumi preview or stack export with a
+    sidecar is scanned the same way, as Pulumi JSON.
     """
     marked = annotations(case, root)
     shown = Path(os.path.relpath(case, root))
@@ -135,8 +136,10 @@ def problems(case: Path, root: Path = ROOT) -> list[str]:
         addressed |= {(f.span.path, f.resource, f.rule) for f in result.findings
                       if f.span.path in by_address}
     for name in sorted(by_address):
-        if plan.claims(root / name):
-            result = scan([Path(name)], _options("terraform-plan"))
+        kind = ("terraform-plan" if plan.claims(root / name)
+                else pulumi_json.KIND if pulumi_json.claims(root / name) else None)
+        if kind is not None:
+            result = scan([Path(name)], _options(kind))
             found += [f"diagnostic {d}" for d in result.diagnostics]
             addressed |= {(name, f.resource, f.rule) for f in result.findings}
     found += _compare(sidecars(case, root), addressed)

@@ -1,0 +1,34 @@
+"""The same scenarios written as Terraform and as Pulumi give the same findings about the same
+principals (issue 11): an AWS CI user with a static key and AdministratorAccess, a GCP service
+account with a key and roles/owner, an Entra service principal with a password without end
+date and Graph's RoleManagement.ReadWrite.Directory.  (The Kubernetes scenario waits for the
+Kubernetes adapter.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nhilint.engine import Options, scan
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "NHI001"
+#: (the Terraform case, the Pulumi case)
+SCENARIOS = [
+    ("pulumi_aws_ci_user", "pulumi_aws_ci_user"),
+    ("gcp_ci_key_owner", "pulumi_gcp_ci_key_owner"),
+    ("azure_sp_password_graph_role", "pulumi_entra_sp_password"),
+]
+
+
+def _findings(path: Path, kind: str) -> set[tuple[str, str]]:
+    result = scan([path], Options(input_type=kind))
+    assert not result.diagnostics, result.diagnostics
+    return {(f.rule, f.resource) for f in result.findings}
+
+
+@pytest.mark.parametrize(("terraform", "pulumi"), SCENARIOS)
+def test_preview_json_gives_the_terraform_findings(terraform: str, pulumi: str) -> None:
+    expected = _findings(FIXTURES / terraform, "terraform")
+    assert expected
+    assert _findings(FIXTURES / pulumi / "preview.json", "pulumi-json") == expected
