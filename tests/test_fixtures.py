@@ -1,6 +1,7 @@
 """Every fixture case reports exactly the (file, line, rule) set its `# expect:` comments name.
 
-A case is a directory under ``fixtures/<RULE_ID>/`` (one Terraform module).  Annotations sit
+A case is a directory under ``fixtures/<RULE_ID>/`` (one Terraform module, or a Pulumi YAML
+project, or both: a Pulumi program's annotations are on its own lines, as in HCL).  Annotations sit
 on the reported line: ``# expect: NHI001, NHI002`` says these rules fire there, ``# ok:
 NHI011`` says that rule must not (``//`` works too).  All rules run on every case, so a finding
 nobody annotated fails the test as surely as a missing one; ``ok`` makes the negatives
@@ -32,7 +33,7 @@ from typing import TypeVar
 import pytest
 
 from nhilint.engine import Options, collect_rules, scan
-from nhilint.parsers import plan, pulumi_json
+from nhilint.parsers import plan, pulumi_json, pulumi_yaml
 from nhilint.parsers.hcl.discover import config_files
 from nhilint.rule import Finding
 from nhilint.settings import Settings
@@ -54,7 +55,7 @@ INSTANCES = "instances.toml"
 _CALL = re.compile(r'(?:^|\.)module\.[\w-]+(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?$|^(?!module\.).*')
 #: a case is a directory ``fixtures/<RULE_ID>/<case>``; its subdirectories are modules it calls
 CASES = sorted(
-    {p.parent for pattern in ("*.tf", "*.tf.json", f"*{SIDECAR}")
+    {p.parent for pattern in ("*.tf", "*.tf.json", f"*{SIDECAR}", *pulumi_yaml.PROJECT_FILES)
      for p in FIXTURES.glob(f"*/*/{pattern}")}
 )
 #: the date fixtures are judged on, so that a time-bounded grant in a fixture never ends under
@@ -68,7 +69,9 @@ AddressKey = tuple[str, str, str]
 
 def annotations(case: Path, root: Path = ROOT) -> dict[str, set[Key]]:
     found: dict[str, set[Key]] = {"expect": set(), "ok": set()}
-    for path in sorted(case.rglob("*.tf")):
+    programs = [p for name in (*pulumi_yaml.PROJECT_FILES, *pulumi_yaml.MAIN_FILES)
+                for p in case.rglob(name)]
+    for path in sorted([*case.rglob("*.tf"), *programs]):
         rel = os.path.relpath(path, root)
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             for match in ANNOTATION.finditer(line):
@@ -123,6 +126,7 @@ def problems(case: Path, root: Path = ROOT) -> list[str]:
     by_address = sidecar_files(case, root)
     addressed: set[AddressKey] = set()
     configured: list[Finding] = []
+    reported: set[Key] = set()
     if config_files(case):
         result = scan([shown], _options("terraform"))
         configured = [f for f in result.findings if f.span.path not in by_address]
@@ -132,9 +136,14 @@ def problems(case: Path, root: Path = ROOT) -> list[str]:
             for f in result.findings
             if f.span.path not in by_address
         }
-        found += _compare(marked, reported)
         addressed |= {(f.span.path, f.resource, f.rule) for f in result.findings
                       if f.span.path in by_address}
+    if pulumi_yaml.units([shown]):  # a Pulumi YAML program, compared by line like HCL
+        result = scan([shown], _options(pulumi_yaml.KIND))
+        found += [f"diagnostic {d}" for d in result.diagnostics]
+        reported |= {(f.span.path, f.span.line or 0, f.rule) for f in result.findings}
+    if config_files(case) or pulumi_yaml.units([shown]):
+        found += _compare(marked, reported)
     for name in sorted(by_address):
         kind = ("terraform-plan" if plan.claims(root / name)
                 else pulumi_json.KIND if pulumi_json.claims(root / name) else None)

@@ -19,6 +19,14 @@ SCENARIOS = [
     ("gcp_ci_key_owner", "pulumi_gcp_ci_key_owner"),
     ("azure_sp_password_graph_role", "pulumi_entra_sp_password"),
 ]
+#: Pulumi YAML names every resource uniquely (one ``resources`` mapping), where Terraform may
+#: give a user and its key one name: the YAML programs' names that differ from the .tf's
+YAML_NAMES = {
+    "aws_iam_access_key.ciKey": "aws_iam_access_key.ci",
+    "google_service_account_key.jenkinsDeployerKey": "google_service_account_key.jenkins_deployer",
+    "azuread_service_principal_password.provisionerSecret":
+        "azuread_service_principal_password.provisioner",
+}
 
 
 def _findings(path: Path, kind: str) -> set[tuple[str, str]]:
@@ -32,3 +40,10 @@ def test_preview_json_gives_the_terraform_findings(terraform: str, pulumi: str) 
     expected = _findings(FIXTURES / terraform, "terraform")
     assert expected
     assert _findings(FIXTURES / pulumi / "preview.json", "pulumi-json") == expected
+
+
+@pytest.mark.parametrize(("terraform", "pulumi"), SCENARIOS)
+def test_pulumi_yaml_gives_the_terraform_findings(terraform: str, pulumi: str) -> None:
+    expected = _findings(FIXTURES / terraform, "terraform")
+    found = _findings(FIXTURES / pulumi / "Pulumi.yaml", "pulumi-yaml")
+    assert {(rule, YAML_NAMES.get(r, r)) for rule, r in found} == expected

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from nhilint.model import Model
-from nhilint.parsers import hcl, plan, pulumi_json
+from nhilint.parsers import hcl, plan, pulumi_json, pulumi_yaml
 
 
 class Parser(Protocol):
@@ -34,7 +34,7 @@ class Parser(Protocol):
 
 PARSERS: Mapping[str, Parser] = {
     hcl.KIND: hcl, plan.KIND: plan,
-    pulumi_json.KIND: pulumi_json,
+    pulumi_json.KIND: pulumi_json, pulumi_yaml.KIND: pulumi_yaml,
 }
 
 
