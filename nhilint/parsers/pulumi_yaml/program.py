@@ -298,14 +298,14 @@ class _Program:
         if name == "pulumi":
             if steps == ["project"] and isinstance(self._top("name"), str):
                 return self._top("name")
-            return Unknown(f"${{{expression}}} is known when the program runs", written,
+            return Unknown(f"{expression} is known when the program runs", expression,
                            cause=Cause.NOT_EVALUATED)
         if name in self.variables:
             return _index(self._variable(name), steps, written)
         config = self._config(name)
         if config is not None:
             return _index(config, steps, written)
-        return Unknown(f"${{{expression}}} names nothing the program declares", written,
+        return Unknown(f"{expression} names nothing the program declares", expression,
                        cause=Cause.NOT_EVALUATED)
 
     def _top(self, name: str) -> object:
@@ -334,9 +334,10 @@ class _Program:
             secret = spec.get("secret")
             default = spec.get("default", spec.get("value"))
             if secret is not None and secret.node.value is True:
-                return Unknown(f"config {name} is a secret", name, cause=Cause.VARIABLE_UNSET)
+                return Unknown(f"config {name} is a secret", f"config.{name}",
+                               cause=Cause.VARIABLE_UNSET)
             if default is None:
-                return Unknown(f"config {name} has no default", name,
+                return Unknown(f"config {name} has no default", f"config.{name}",
                                cause=Cause.VARIABLE_UNSET)
             return plain(default.node)
         return spec
