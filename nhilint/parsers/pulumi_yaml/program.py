@@ -163,14 +163,35 @@ class _Program:
                 converted = attributes(None, props, self._special)
                 providers[name] = Provider(package, name, converted.attributes,
                                            self._span(entry))
+        defaults = self._default_providers()
         found = [r for name, entry in self.resources.items()
                  if (r := self._resource(name, entry, providers)) is not None]
+        providers.update({f"default {p.name}": p for p in defaults
+                          if not any(q.address == p.address for q in providers.values())})
         return Model(
             resources=tuple(found + self.documents),
             providers=tuple(providers.values()),
             files=(self.shown,),
             diagnostics=tuple(self.diagnostics),
         )
+
+    def _default_providers(self) -> list[Provider]:
+        """The default provider of each package whose settings the project's ``config``
+        gives (``aws:defaultTags: {value: {tags: {...}}}``; a setting per stack is not read)."""
+        settings: dict[str, dict[str, object]] = {}
+        spans: dict[str, Span] = {}
+        for key, entry in self.config.items():
+            package, _, setting = key.partition(":")
+            if not setting or package in ("pulumi", str(self._top("name"))):
+                continue
+            value = self._config(key)
+            settings.setdefault(package, {})[setting] = value
+            spans.setdefault(package, self._span(entry))
+        found = []
+        for package, config in settings.items():
+            converted = attributes(None, config, self._special)
+            found.append(Provider(package, "", converted.attributes, spans[package]))
+        return found
 
     def _span(self, entry: Entry) -> Span:
         return Span(self.shown, entry.key_line, max(entry.key_line, entry.node.end_line))
@@ -326,7 +347,9 @@ class _Program:
         return value
 
     def _config(self, name: str) -> object | None:
-        entry = self.config.get(name) or self.config.get(name.rsplit(":", 1)[-1])
+        entry = self.config.get(name)
+        if entry is None and ":" in name and name.split(":", 1)[0] == self._top("name"):
+            entry = self.config.get(name.split(":", 1)[1])
         if entry is None:
             return None
         spec = entry.node.value
