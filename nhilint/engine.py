@@ -224,6 +224,9 @@ def _judged(model: Model, rules: Sequence[Rule], settings: Settings, variant: bo
     conditions = {r.address: r.condition for r in model.resources if r.condition}
     found = [_conditional(finding(r, _with_chain(hit, chains), settings), conditions, variant)
              for r in rules for hit in r.check(context)]
+    origins = {r.address: r.origin for r in model.resources if r.origin}
+    if origins:  # a Pulumi URN, reported beside the address
+        found = [dataclasses.replace(f, origin=origins.get(f.resource, "")) for f in found]
     return graph, found
 
 

@@ -121,3 +121,17 @@ def test_a_deep_document_is_a_diagnostic(tmp_path: Path) -> None:
     deep.write_text('{"steps": [' + "[" * 100_000 + "]" * 100_000 + '], "x": "urn:pulumi:"}')
     model = pulumi_json.parse(deep)
     assert [d.code for d in model.diagnostics] == ["NHI900"]
+
+
+def test_the_json_report_keeps_each_finding_s_urn() -> None:
+    import jsonschema
+
+    from nhilint.report import json_report
+
+    result = scan([PREVIEW], Options(input_type=pulumi_json.KIND))
+    data = json.loads(json_report.render(result))
+    schema = json.loads((Path(json_report.__file__).parent / "schema.json").read_text())
+    jsonschema.validate(data, schema)
+    user = next(f for f in data["findings"]
+                if f["rule"] == "NHI001" and f["resource"] == "aws_iam_user.ci-deployer")
+    assert user["urn"] == "urn:pulumi:dev::ci-infra::aws:iam/user:User::ci-deployer"

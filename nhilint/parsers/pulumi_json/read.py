@@ -266,7 +266,7 @@ class _Reader:
             "data" if state.mode == "data" else "managed",
             converted.attributes, span, {(): span}, "",
             self._provider_address(entry.get("provider"), parsed.type, providers),
-            converted.sensitive,
+            converted.sensitive, origin=urn,
         )
 
     def _provider_address(self, reference: object, token: str,
