@@ -135,3 +135,12 @@ def test_the_json_report_keeps_each_finding_s_urn() -> None:
     user = next(f for f in data["findings"]
                 if f["rule"] == "NHI001" and f["resource"] == "aws_iam_user.ci-deployer")
     assert user["urn"] == "urn:pulumi:dev::ci-infra::aws:iam/user:User::ci-deployer"
+
+
+def test_an_exported_value_equal_to_an_output_it_depends_on_is_that_reference() -> None:
+    model = pulumi_json.parse(EXPORT)
+    key = next(r for r in model.resources if r.address == "aws_iam_access_key.ci-deployer-key")
+    user = key.get("user")
+    assert isinstance(user, Unknown) and user.refs[0].address == "aws_iam_user.ci-deployer"
+    assert user.refs[0].attr == ("name",)
+    assert user.source == "aws_iam_user.ci-deployer.name"

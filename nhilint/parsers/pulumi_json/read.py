@@ -21,9 +21,10 @@ What is read (``pulumi/pulumi`` ``pkg/display/json.go`` ``PreviewDigest``/``Prev
   ``04da6b54-80e4-46f7-96ec-b56ff0331ba9`` (``pkg/resource/stack/deployment.go``
   ``computedValuePlaceholder``) is an Unknown known after apply that refers to the resources
   ``propertyDependencies`` names for that input, so a key whose ``user`` is not known yet still
-  belongs to its user.  A known value stays the value it is (an export's ``user =
-  "ci-deployer-5a1f3c9"`` is matched by name, as a plan's is).  Assets, archives and resource
-  references are Unknown.
+  belongs to its user.  A known input that is exactly an output of a resource it depends on
+  (an export's ``user = "ci-deployer-5a1f3c9"``, the user's ``name``) is that reference, as the
+  program wrote it (``aws_iam_user.ci-deployer.name``); any other known value stays the value
+  it is.  Assets, archives and resource references are Unknown.
 * positions: ``sourcePosition`` (``project:///__main__.py#12,5``) is the file and line when
   that file exists beside the JSON (the JSON written in the project directory, as ``pulumi
   preview --json > preview.json`` does); otherwise the line of the resource in the JSON.
@@ -69,6 +70,8 @@ _SIGS = {
     "5cf8f73096256a8f31e491e813e4eb8e": "a resource reference",
     "d0e6a833031e9bbcd3f4e8bde6ca49a4": "an output value",
 }
+#: the outputs a reference most likely names, when one value is several outputs
+_PREFERRED = ("name", "arn", "id", "email", "objectId", "clientId")
 _DELETING = {"delete", "delete-replaced", "discard", "remove-pending-replace"}
 _POSITION = re.compile(r"^project:///(?P<path>[^#]+)#(?P<line>\d+)(?:,\d+)?$")
 
@@ -134,6 +137,8 @@ class _Reader:
         self.diagnostics: list[Diagnostic] = []
         self.files: list[str] = [shown]
         self._searched = 0
+        #: each resource's outputs, by URN (a known input equal to one is a reference to it)
+        self.outputs: dict[str, object] = {}
 
     def model(self, document: Mapping[str, object]) -> Model:
         states = list(self._states(document))
@@ -158,6 +163,7 @@ class _Reader:
             kind = resource_type(parsed.type)
             named[urn] = addresses.address(kind.terraform_type if kind else parsed.type,
                                            parsed.name, state.mode)
+        self.outputs = {urn: state.entry.get("outputs") for urn, state in by_urn.items()}
         resources = [self._resource(urn, by_urn[urn], address, named, providers)
                      for urn, address in named.items()]
         return Model(
@@ -256,7 +262,8 @@ class _Reader:
         props = props if isinstance(props, dict) else {}
         depends = entry.get("propertyDependencies")
         engine = {property_name(kind, str(k)): str(k) for k in props}
-        values = _Values(self, named, depends if isinstance(depends, dict) else {}, engine)
+        values = _Values(self, named, depends if isinstance(depends, dict) else {}, engine,
+                         address)
         converted = attributes(kind, props, values.special)
         span = self._span(state)
         local = address.removeprefix("data.")
@@ -295,12 +302,14 @@ class _Values:
     """The special values of one resource's inputs."""
 
     def __init__(self, reader: _Reader, named: Mapping[str, str],
-                 depends: Mapping[object, object], engine: Mapping[str, str] | None = None
-                 ) -> None:
+                 depends: Mapping[object, object], engine: Mapping[str, str] | None = None,
+                 address: str = "") -> None:
         self.reader = reader
         self.named = named
         self.depends = depends
         self.engine = engine or {}
+        #: the address of the resource whose inputs these are
+        self.address = address
 
     def special(self, value: object, path: AttrPath) -> Special | None:
         if value == SECRET_TEXT:
@@ -310,6 +319,8 @@ class _Values:
         if value == UNKNOWN:
             return Special(Unknown("known after apply", source=self._written(path),
                                    refs=self._refs(path), cause=Cause.AFTER_APPLY))
+        if isinstance(value, str) and value:
+            return self._output_of(value, path)
         if isinstance(value, dict) and SIG in value:
             what = _SIGS.get(str(value.get(SIG)), "a value of an unknown kind")
             secret = what == "a secret"
@@ -323,14 +334,38 @@ class _Values:
                                    cause=Cause.NOT_EVALUATED), secret=secret)
         return None
 
-    def _written(self, path: AttrPath) -> str:
-        return ".".join(str(p) for p in path)
+    def _output_of(self, value: str, path: AttrPath) -> Special | None:
+        """A known input that is exactly an output of a resource the input depends on (an
+        export's ``user = "ci-deployer-5a1f3c9"``, the user's ``name``): a reference to that
+        output, as the program wrote it (``aws_iam_user.ci-deployer.name``)."""
+        for urn in self._depended(path):
+            outputs = self.reader.outputs.get(urn)
+            if not isinstance(outputs, dict):
+                continue
+            matches = sorted((k for k, v in outputs.items() if v == value and isinstance(k, str)),
+                             key=lambda k: (_PREFERRED.index(k) if k in _PREFERRED else 9, k))
+            parsed = parse_urn(urn)
+            if matches and parsed is not None:
+                attr = property_name(resource_type(parsed.type), matches[0])
+                address = self.named[urn]
+                return Special(Unknown(f"the {attr} of {address}, matched by value",
+                                       f"{address}.{attr}", (Ref(address, (attr,)),),
+                                       cause=Cause.COMPUTED_ATTRIBUTE))
+        return None
 
-    def _refs(self, path: AttrPath) -> tuple[Ref, ...]:
+    def _depended(self, path: AttrPath) -> list[str]:
         engine = self.engine.get(str(path[0])) if path else None
         urns = self.depends.get(engine) if engine else None
-        found = [self.named[u] for u in urns if isinstance(u, str) and u in self.named] \
+        return [u for u in urns if isinstance(u, str) and u in self.named] \
             if isinstance(urns, list) else []
+
+    def _written(self, path: AttrPath) -> str:
+        """Where the value is: ``aws_iam_role.deploy.assume_role_policy``."""
+        return ".".join([self.address, *(str(p) for p in path)] if self.address
+                        else [str(p) for p in path])
+
+    def _refs(self, path: AttrPath) -> tuple[Ref, ...]:
+        found = [self.named[u] for u in self._depended(path)]
         return tuple(Ref(a) for a in dict.fromkeys(found))
 
 
