@@ -125,7 +125,7 @@ CI_USER = {
     "credentials": [{
         "resource": "aws_iam_access_key.ci", "kind": "access-key", "label": "access key",
         "persistent": True, "rotated": False, "expiry": None, "exposed_in_state": True,
-        "location": _location("main.tf", 13, 15),
+        "location": _location("main.tf", 13, 15), "copied_to": [],
     }],
     "trusts": [], "escalations": [], "pending": [],
 }
@@ -354,6 +354,10 @@ PLATFORM_CASES = {
     "aws": "fixtures/NHI001/user_key_inline",
     "gcp": "fixtures/NHI001/gcp_agent_engine",
     "azure": "fixtures/NHI001/azure_sp_password_graph_role",
+    "vault": "fixtures/NHI001/vault_approle_ci_bootstrap",
+    "kubernetes": "fixtures/NHI001/k8s_token_secret_bind",
+    "github": "fixtures/NHI012/github_deploy_keys",
+    "gitlab": "fixtures/NHI001/gitlab_group_token_owner",
 }
 
 

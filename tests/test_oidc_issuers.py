@@ -127,3 +127,16 @@ def test_a_value_naming_one_resource_pins_and_a_variable_does_not() -> None:
     assert isinstance(found, oidc.Undetermined) and found.claim == "aud"
     everyone = oidc.reach(trust(cognito))
     assert isinstance(everyone, oidc.Reach) and everyone.level.name == "identity_pool"
+
+
+def test_a_pattern_on_a_pinning_claim_leaves_its_level_open_and_is_named() -> None:
+    github = "token.actions.githubusercontent.com"
+    wide = oidc.reach(trust(github, Claim("repository", ("acme/*",), glob=True)))
+    assert isinstance(wide, oidc.Reach) and wide.covers == "every repository of acme"
+    assert wide.requirement == Claim("repository", ("acme/*",), glob=True)
+    for pinned in ("acme/app", "acme/app-*"):
+        found = oidc.reach(trust(github, Claim("repository", (pinned,), glob=True),
+                                 Claim("ref", ("refs/heads/main",))))
+        assert found is None, pinned
+    exact = trust(github, Claim("repository", ("acme/*",)), Claim("ref", ("refs/heads/main",)))
+    assert oidc.reach(exact) is None  # compared exactly, acme/* names one repository

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from nhilint.identity.graph import Access, Automation, Grant, Principal, Reason, Text, Trust
+from nhilint.identity.graph import (
+    Access,
+    Automation,
+    Credential,
+    Exposure,
+    Grant,
+    Principal,
+    Reason,
+    Text,
+    Trust,
+)
 from nhilint.rule import Candidate, Evidence, RuleContext, show
 
 OWASP = "OWASP-NHI{n}:2025"
@@ -103,3 +113,24 @@ def grant_fix(ctx: RuleContext, platform: str, key: str, grants: Iterable[Grant]
     kinds = {g.access.managed for g in grants}
     keys = [k for k, managed in ((key, False), (f"{key}-managed", True)) if managed in kinds]
     return "; ".join(ctx.fix(platform, k) for k in keys)
+
+
+def exposure_evidence(ctx: RuleContext, holder: Principal | Credential) -> tuple[Evidence, ...]:
+    """Each CI/CD secret or variable the secret of ``holder`` (a credential, or every
+    credential of a principal) is copied to: who can read the copy, and what bounds it."""
+    return tuple(dict.fromkeys(
+        Evidence(e.store, e.span, describe_exposure(e)) for e in ctx.graph.exposures_of(holder)))
+
+
+def describe_exposure(exposure: Exposure) -> str:
+    """``copy of aws_iam_access_key.ci.secret in GitHub Actions secret AWS_SECRET of repository
+    infra, readable by …; credited: …``."""
+    credited = "; credited: " + "; ".join(exposure.credited) if exposure.credited else ""
+    return (f"copy of {exposure.credential}.{exposure.attribute} in {exposure.label}, "
+            f"readable by {exposure.reach}{credited}")
+
+
+def copied_to(ctx: RuleContext, credential: Credential) -> str:
+    """`` (copied to github_actions_secret.aws)`` for a message, ``""`` when not copied."""
+    stores = dict.fromkeys(e.store for e in ctx.graph.exposures_of(credential))
+    return f" (copied to {', '.join(stores)})" if stores else ""

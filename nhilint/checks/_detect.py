@@ -63,6 +63,10 @@ _WORDS = re.compile(
     r"|[A-Z]+(?:[-_./ ]+[A-Z]+)*|[A-Z][a-z]+"
 )
 _SECRET_NAME = re.compile(r"pass|pwd|secret|key|token|auth|contrase", re.IGNORECASE)
+#: a resource path of three or more words and numbers (``projects/123/locations/global/
+#: workloadIdentityPools/ci``): base64's alphabet, an identifier's shape, no token
+_SEGMENT = r"(?:\d+|[A-Za-z][a-z]+(?:[A-Z][a-z]+)*(?:[-_.][a-z0-9]+)*)"
+_RESOURCE_PATH = re.compile(rf"{_SEGMENT}(?:/{_SEGMENT}){{2,}}")
 
 
 class Match(NamedTuple):
@@ -129,7 +133,7 @@ def _line(line: str, free: bool, *, assignment: bool, name: str = "") -> Match |
         for secret in entropy.analyze_string(line):
             if entropy.calculate_shannon_entropy(secret) > HIGH_ENTROPY and not _filtered(
                 secret, line
-            ):
+            ) and not _RESOURCE_PATH.fullmatch(secret):
                 return Match(entropy.secret_type)
     return None
 

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from nhilint.checks._common import (
     OWASP,
     chain_of,
+    copied_to,
     core_params,
+    exposure_evidence,
     grant_evidence,
     label,
     principal_evidence,
@@ -35,6 +37,25 @@ def static_secret(ctx: RuleContext) -> Iterator[Hit]:
     account with a user-managed key (`google_service_account_key`) or an HMAC key
     (`google_storage_hmac_key`) and an identity-altering role (`roles/owner`,
     `roles/iam.serviceAccountKeyAdmin`, `setIamPolicy` on a project, folder or organisation …).
+    On GitLab: the bot of a project or group access token (or the user of a personal access
+    token) whose `api` scope and maintainer or owner role let it manage members (an
+    administrator's token: the whole instance); the token is its persistent secret. Where the
+    secret is copied into a GitHub Actions, environment, organisation or Dependabot secret or
+    a GitLab CI/CD variable (`plaintext_value = aws_iam_access_key.ci.secret`), the message
+    and the evidence name each copy and who can read it, with the controls that bound it
+    (an environment's required reviewers and branch policy, a protected variable).
+
+    On Vault: an AppRole role (`vault_approle_auth_backend_role`) or a `vault_token` whose
+    policies may write identity paths (`auth/*`, `sys/auth*`, `sys/policy*`, `identity/*`, or
+    `sudo`), and whose secret id never expires (no `secret_id_ttl`, on a
+    `vault_approle_auth_backend_role_secret_id` or on the secret ids the role issues), whose
+    role id logs in alone (`bind_secret_id = false`), or the token itself.
+
+    On Kubernetes: a service account with a token Secret (`kubernetes_secret_v1` of type
+    `kubernetes.io/service-account-token`, a token that never expires) and a Role or
+    ClusterRole that alters identity (`bind`, `escalate`, `impersonate`, `*`, reading Secrets,
+    `serviceaccounts/token` create, `cluster-admin`, `admin`, `edit` …); a token from
+    `kubernetes_token_request_v1` expires and is not static.
 
     ## Why is this bad?
     Whoever reads that secret (from CI variables, Terraform state, a laptop) gets a principal
@@ -73,10 +94,12 @@ def static_secret(ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(
             found.resource,
             found.span,
-            core_params(found) | {"secrets": [f"{c.label} {c.address}" for c in secrets]},
+            core_params(found) | {
+                "secrets": [f"{c.label} {c.address}{copied_to(ctx, c)}" for c in secrets]},
             principal_evidence(found.principal)
             + grant_evidence(found.grants)
-            + tuple(Evidence(c.address, c.span, f"persistent {c.label}") for c in secrets),
+            + tuple(Evidence(c.address, c.span, f"persistent {c.label}") for c in secrets)
+            + exposure_evidence(ctx, found.principal),
             key="static-secret",
             chain=chain_of(found.grants),
             principal=label(found.principal),

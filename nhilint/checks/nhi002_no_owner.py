@@ -30,7 +30,15 @@ def no_owner(ctx: RuleContext) -> Iterator[Hit]:
     principal is owned through `owners` (on either) or an `azuread_application_owner`; a
     managed identity through an owner tag. A GCP service account has no labels: its owner is
     written in its `description` (`owner=<team>`, under any of the owner keys); an agent engine
-    has `labels` and the google provider's `default_labels`.
+    has `labels` and the google provider's `default_labels`. A GitLab access token has no
+    labels either: its owner is written in its `description` (a user's in its `note`).
+
+    Vault has no tags: an AppRole role's owner is read from its `alias_metadata` and a token's
+    from its `metadata` (under the owner keys), else by convention from `owner=<team>` in the
+    `description` of the auth mount the role is written on.
+
+    A Kubernetes service account's owner is a label or annotation of its `metadata` under one
+    of the owner keys.
 
     ## Why is this bad?
     A privileged automation nobody owns is never reviewed, rotated or decommissioned. When it

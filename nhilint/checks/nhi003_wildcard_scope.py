@@ -39,7 +39,19 @@ def wildcard_scope(ctx: RuleContext) -> Iterator[Hit]:
     management group or tenant scope without an ABAC `condition`; and Microsoft Graph
     permissions and directory roles, which reach the whole tenant (critical). On GCP: a basic
     role that alters identity (owner, editor), or an identity-altering role bound on a
-    project, folder or organisation (critical) without an IAM condition on the resource.
+    project, folder or organisation (critical) without an IAM condition on the resource. On
+    GitLab: a group access token that manages members (every subgroup and project of the
+    group), or an administrator's personal access token (the whole instance, critical); a
+    project access token reaches one project and is not unbounded.
+
+    On Vault: a policy path whose glob covers every object of an identity path (`auth/*`,
+    `auth/approle/role/+/secret-id`, `sys/auth/*`, `sys/policy/*`, `*`) with a write
+    capability, or the built-in `root` policy; a named path (`auth/approle/role/app/secret-id`,
+    `sys/policies/acl/app-*`) is bounded.
+
+    On Kubernetes: a rule with `*` verbs or resources, `cluster-admin`, or any identity-altering
+    rule bound by a ClusterRoleBinding (the whole cluster) or by a RoleBinding without
+    `resource_names` (every object of its kind in the namespace).
 
     ## Why is this bad?
     An automation that can create or change *any* identity can give itself, or anyone, any

@@ -9,6 +9,7 @@ from nhilint.checks._common import (
     chain_of,
     core_params,
     describe_grants,
+    exposure_evidence,
     grant_evidence,
     grant_fix,
     label,
@@ -33,7 +34,17 @@ def no_expiry(ctx: RuleContext) -> Iterator[Hit]:
     `rotate_when_changed` counts as never expiring (Microsoft Graph's two-year default is not
     written in the configuration). On GCP a binding ends with an IAM condition
     `request.time < timestamp("…")` (one that ended before the scan date grants nothing), and a
-    key is rotated by `keepers` computed from a `time_rotating`.
+    key is rotated by `keepers` computed from a `time_rotating`. A GitLab access token ends at
+    its `expires_at`, or is replaced by its `rotation_configuration`; without either the
+    configuration gives it no end. The evidence names every CI/CD secret or variable a
+    never-rotated credential is copied into.
+
+    On Vault a policy grant never expires (it holds for every token the role issues, as long as
+    the role exists); an AppRole secret id without `secret_id_ttl` and a `vault_token` without
+    `ttl` or `explicit_max_ttl` (or periodic) never expire.
+
+    On Kubernetes an RBAC binding never expires, and a service account token Secret is never
+    rotated unless it is replaced on a schedule (`replace_triggered_by` a `time_rotating`).
 
     ## Why is this bad?
     Access granted "for the migration" or "for the release" stays forever unless something
@@ -94,7 +105,8 @@ def no_expiry(ctx: RuleContext) -> Iterator[Hit]:
             principal_evidence(found.principal)
             + grant_evidence(endless)
             + tuple(Evidence(c.address, c.span, f"{c.label} without rotation or expiry")
-                    for c in stale),
+                    for c in stale)
+            + tuple(e for c in stale for e in exposure_evidence(ctx, c)),
             key="no-expiry",
             chain=chain_of(found.grants),
             principal=label(found.principal),

@@ -61,6 +61,9 @@ def unbounded_federated_trust(ctx: RuleContext) -> Iterator[Hit]:
       repository is open (a condition pinning only `repository_owner` leaves every repository
       of that owner); `allUsers` / `allAuthenticatedUsers` members of a token-minting role let
       anyone in. A condition nhilint does not evaluate (`||`, functions) is reported by NHI901.
+    - on Kubernetes, a binding of a role that alters identity to `system:authenticated`,
+      `system:unauthenticated` or the `system:anonymous` user: anyone who can reach (or sign
+      in to) the API server holds it.
 
     Severity: critical when anyone (or every repository, project …) can become a principal
     that can alter identity, high for one that cannot, or when only other runs of the
@@ -69,6 +72,13 @@ def unbounded_federated_trust(ctx: RuleContext) -> Iterator[Hit]:
     id. A subject, a condition or a whole trusted principal (`var.principals`, which could be
     `*`) not known before deploy is reported by NHI901; a value naming one resource
     (`aws_cognito_identity_pool.app.id`) pins.
+
+    On Vault: a JWT auth role (`vault_jwt_auth_backend_role`, `role_type = "jwt"`) is trusted by
+    its mount's issuer (`bound_issuer`, `oidc_discovery_url`); its `bound_subject`,
+    `bound_audiences` and `bound_claims` (globs with `bound_claims_type = "glob"`) are the
+    claims the token must carry, so a role for GitHub Actions binding `sub = "repo:org/*"` or
+    `repository = "org/*"` lets every repository of the organisation in, and the message names
+    that claim.
 
     ## Why is this bad?
     Whoever can present a token the trust accepts gets the role: with no `sub` condition,

@@ -57,7 +57,21 @@ def identity_admin_policy(ctx: RuleContext) -> Iterator[Hit]:
     identity-altering permissions, reported at its `permissions`, and a binding of a
     predefined role that holds them on a whole project, folder or organisation without an
     IAM condition on the resource (`roles/owner`, `roles/iam.serviceAccountKeyAdmin` …),
-    reported at its role; service agent roles (`roles/*.serviceAgent`) are Google's own.
+    reported at its role; service agent roles (`roles/*.serviceAgent`) are Google's own. On
+    GitLab: a group access token, or an administrator's personal access token, whose role
+    and `api` (`sudo`, `admin_mode`) scope manage every member of the group or instance,
+    reported at its `scopes` (GitLab's roles cannot be edited, only chosen).
+
+    On Vault: a `vault_policy` (or the `data.vault_policy_document` it uses) with a write
+    capability or `sudo` on every object of an identity path (`sys/auth/*`, `sys/policy/*`,
+    `sys/policies/acl/*`, `auth/*`, `identity/*` …), reported at that path; and the built-in
+    `root` policy, reported where a role or token names it. Reading secrets is not
+    identity-altering.
+
+    On Kubernetes: a Role or ClusterRole (`kubernetes_cluster_role_v1` …) with an
+    identity-altering rule (`escalate`, `bind`, `impersonate`, `*`, reading Secrets, minting
+    tokens, writing bindings) without `resource_names`, bound or not, and a binding of the
+    built-in `cluster-admin`, `admin` or `edit` ClusterRole, reported at its `role_ref`.
 
     ## Why is this bad?
     Such a policy is an identity administrator whoever it is attached to today; tomorrow it is

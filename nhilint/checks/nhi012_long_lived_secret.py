@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nhilint.checks._common import OWASP, label
+from nhilint.checks._common import OWASP, exposure_evidence, label
 from nhilint.identity.graph import Credential
 from nhilint.rule import Evidence, Hit, RuleContext, Severity, rule, show
 
@@ -34,13 +34,25 @@ def long_lived_secret(ctx: RuleContext) -> Iterator[Hit]:
     `azuread_service_principal_password` without `end_date` or `rotate_when_changed` naming a
     `time_rotating` (and a symmetric key credential without `end_date`); on GCP a
     `google_service_account_key` (rotated by `keepers` from a `time_rotating`) and an active
-    `google_storage_hmac_key`. `status =
-    "Inactive"` is not live; a resource replaced through
+    `google_storage_hmac_key`; on GitLab an access token or deploy token without `expires_at`
+    (or an access token's `rotation_configuration`) and a deploy key with `can_push = true`
+    without `expires_at`; on GitHub a deploy key with `read_only = false` (GitHub deploy keys
+    never expire). Writing code is not identity-altering, so deploy keys are reported here
+    only; read-only deploy keys read code and are not reported. The evidence names every
+    GitHub or GitLab CI/CD secret the credential's secret is copied into. On Kubernetes: a
+    service account token Secret (`type = "kubernetes.io/service-account-token"`; a
+    `kubernetes_token_request_v1` expires). `status = "Inactive"` is not live; a resource
+    replaced through
     `lifecycle { replace_triggered_by = [time_rotating.<name>] }` (directly or through a
     `terraform_data`/`null_resource` keeper whose triggers name the `time_rotating`) is
     rotated. The message says when the secret is also written to the Terraform state in plain
     text (an access key without `pgp_key`, a service-specific credential's password), and the
     severity is then high: anyone who can read the state can use it.
+
+    On Vault: an AppRole secret id whose role has no `secret_id_ttl` (declared as a
+    `vault_approle_auth_backend_role_secret_id`, or issued at run time by the role), a role id
+    that logs in alone (`bind_secret_id = false`), and a `vault_token` without `ttl` or
+    `explicit_max_ttl`, or periodic.
 
     ## Why is this bad?
     A long-lived secret outlives the person who created it, the pipeline that used it and
@@ -89,7 +101,8 @@ def long_lived_secret(ctx: RuleContext) -> Iterator[Hit]:
             credential.address, credential.span,
             {"credential": credential.address, "kind": credential.label, "principal": who},
             (Evidence(credential.address, credential.span,
-                      f"{credential.label} without rotation or expiry"),),
+                      f"{credential.label} without rotation or expiry"),
+             *exposure_evidence(ctx, credential)),
             template="state" if state else "default", key="long-lived-secret",
             severity=Severity.HIGH if state else None, principal=who,
             fix=ctx.fix(platform, "long-lived-secret-state" if state else "long-lived-secret"),

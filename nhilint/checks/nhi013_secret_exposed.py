@@ -56,7 +56,16 @@ def secret_exposed(ctx: RuleContext) -> Iterator[Hit]:
     an entropy guard, so placeholders (`changeme`), ids (AMI ids, UUIDs) and references
     (`var.`, `data.`) are never reported. A literal in an SSM `SecureString` parameter is
     reported too: the parameter is encrypted in AWS, but the literal is readable in the
-    repository (a placeholder under `lifecycle { ignore_changes = [value] }` is not).
+    repository (a placeholder under `lifecycle { ignore_changes = [value] }` is not). A
+    GitHub Actions, environment, organisation or Dependabot secret holding a literal
+    (`value`, `plaintext_value`) is reported, and so is a GitLab CI/CD variable whose literal
+    value looks like a secret; one that copies a credential made in the same code
+    (`aws_iam_access_key.ci.secret`, `gitlab_project_access_token.ci.token`) is reported
+    with that credential instead (NHI001, NHI004, NHI012 name the copy), not here.
+
+    A Kubernetes Secret's `data` and `binary_data` (decoded) are free-form text, where settings
+    sit beside secrets; the kubernetes provider's `token`, `password` and `client_key` are
+    secret whatever they hold.
 
     Also finds outputs that show a secret attribute (`aws_iam_access_key.secret`,
     `ses_smtp_password_v4`, `aws_iam_user_login_profile.password`,
@@ -66,6 +75,12 @@ def secret_exposed(ctx: RuleContext) -> Iterator[Hit]:
     that comes from a variable default or a local is reported where it is written.
     The value is never printed: messages name the kind and, for an access key id, its
     four-character prefix; the text report leaves out the code line.
+
+    On Vault: a literal provider `token`, a pushed `secret_id`, a literal `oidc_client_secret`,
+    the cloud keys given to Vault's AWS and GCP engines and auth methods (`secret_key`,
+    `credentials`), secrets in the `data_json` of `vault_generic_secret` and
+    `vault_kv_secret(_v2)`, and outputs of a secret id, a wrapping token or a token's
+    `client_token`.
 
     ## Why is this bad?
     A secret in the code is readable by everyone who can read the repository, its forks, its
@@ -117,8 +132,10 @@ def secret_exposed(ctx: RuleContext) -> Iterator[Hit]:
             origins.setdefault(leaf.text, (holder, leaf.path))
     for holder in first + later:
         yield from _literals(ctx, holder, catalog, seen, origins)
+    stores = {e.store for e in ctx.graph.exposures}  # reported with the credential instead
     for resource in model.resources:
-        yield from _embedded(ctx, _resource(resource), catalog, declared)
+        if resource.address not in stores:
+            yield from _embedded(ctx, _resource(resource), catalog, declared)
     yield from _outputs(ctx, model.outputs, declared, catalog, seen)
 
 

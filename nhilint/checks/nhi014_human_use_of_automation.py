@@ -44,6 +44,9 @@ def human_use_of_automation(ctx: RuleContext) -> Iterator[Hit]:
     identity's own scope, a role that attaches it to compute they control (Managed Identity
     Operator, Contributor, Owner: `userAssignedIdentities/*/assign/action`); an assignment at
     a resource group or subscription that contains the identity is not placed, so not reported.
+    On Kubernetes, a `User` or `Group` subject bound to `impersonate` on service accounts or
+    `create` on `serviceaccounts/token` (the named ones, or every one of the namespace); a
+    person merely bound to the same role as a service account is not reported.
     Severity is high when the principal can alter identity.
 
     ## Why is this bad?

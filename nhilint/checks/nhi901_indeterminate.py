@@ -49,6 +49,9 @@ def indeterminate(ctx: RuleContext) -> Iterator[Hit]:
     called modules were not read at all (a registry or git source that `terraform init` has
     not downloaded: for the most used modules the finding says what they declare).
 
+    On Vault: a policy named in `token_policies` that is not declared here, or whose text
+    cannot be read (a template of an unknown value, syntax Vault rejects).
+
     Each message ends with the cause, in a fixed vocabulary (the JSON report's `cause`), and
     what it is about: `(cause: data-source data.aws_caller_identity.current.account_id)`.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
-from nhilint.identity import aws, azure, gcp
+from nhilint.identity import aws, azure, gcp, github, gitlab, k8s, vault
 from nhilint.identity.graph import Graph
 from nhilint.identity.secrets import SecretCatalog
 from nhilint.identity.unread import unread_modules
@@ -42,6 +42,8 @@ class Adapter(Protocol):
 
 ADAPTERS: Mapping[str, Adapter] = {
     aws.PLATFORM: aws, gcp.PLATFORM: gcp, azure.PLATFORM: azure,
+    k8s.PLATFORM: k8s, vault.PLATFORM: vault, github.PLATFORM: github,
+    gitlab.PLATFORM: gitlab,
 }
 
 

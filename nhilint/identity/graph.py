@@ -246,6 +246,29 @@ class Credential:
     exposed_in_state: bool = False
 
 
+@dataclasses.dataclass(frozen=True)
+class Exposure:
+    """The secret of the credential declared at ``credential`` (its :attr:`Credential.address`,
+    ``aws_iam_access_key.ci``) is copied into the secret store ``store`` (a CI/CD secret or
+    variable: ``github_actions_secret.aws``), whose value reads ``attribute`` of it.
+
+    ``label`` names the store as a reviewer reads it (``GitHub Actions secret AWS_SECRET of
+    repository infra``); ``reach`` says who can read the copy (the jobs of one repository, of
+    every repository of an organisation); ``wide`` that the copy reaches beyond one
+    repository or project; ``credited`` the controls that bound who can read it (required
+    reviewers of a deployment environment, protected branches only), in words for evidence.
+    """
+
+    credential: str
+    attribute: str
+    store: str
+    label: str
+    span: Span
+    reach: str
+    wide: bool = False
+    credited: tuple[str, ...] = ()
+
+
 class TrustKind(enum.Enum):
     """Who may become a principal."""
 
@@ -459,6 +482,8 @@ class Graph:
     pending: tuple[Pending, ...] = ()
     escalations: tuple[Escalation, ...] = ()
     unread: tuple[Unread, ...] = ()
+    #: where credentials' secrets are copied to (CI/CD secrets and variables)
+    exposures: tuple[Exposure, ...] = ()
 
     @classmethod
     def merge(cls, parts: Iterable[Graph]) -> Graph:
@@ -508,6 +533,17 @@ class Graph:
     def trusts_of(self, principal: Principal) -> tuple[Trust, ...]:
         """Who may become the principal."""
         return self._trusts.get(principal.id, ())
+
+    @cached_property
+    def _exposures(self) -> Mapping[str, tuple[Exposure, ...]]:
+        return _index(self.exposures, lambda e: e.credential)
+
+    def exposures_of(self, holder: Credential | Principal) -> tuple[Exposure, ...]:
+        """Where the secret of a credential, or of each credential of a principal, is
+        copied to."""
+        if isinstance(holder, Credential):
+            return self._exposures.get(holder.address, ())
+        return tuple(e for c in self.credentials_of(holder) for e in self.exposures_of(c))
 
 
 K = TypeVar("K")

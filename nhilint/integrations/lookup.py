@@ -27,7 +27,10 @@ from nhilint.rule import Finding, Rule
 #: rules judge is an AWS IAM or IAM Identity Center one, a GCP service account, binding, key,
 #: workload identity pool or agent engine, an Entra application, service principal, credential
 #: or role assignment, or an Azure role assignment, definition or managed identity, or any
-#: azurerm resource whose system-assigned identity is a principal
+#: azurerm resource whose system-assigned identity is a principal, a Kubernetes service
+#: account, Role, ClusterRole, binding, token Secret or token request, a Vault policy,
+#: AppRole role or secret id, JWT/OIDC role or token, a GitHub deploy key, or a GitLab
+#: access or deploy token, deploy key, user, service account or membership
 #: (tests/integrations/test_lookup.py holds the fixtures to it)
 RESOURCE_TYPES = (
     "aws_iam_*", "aws_ssoadmin_*",
@@ -35,10 +38,17 @@ RESOURCE_TYPES = (
     "google_organization_iam_*", "google_storage_hmac_key", "google_iam_workload_identity_*",
     "google_vertex_ai_reasoning_engine",
     "azuread_*", "azurerm_*",
+    "kubernetes_service_account*", "kubernetes_default_service_account*", "kubernetes_role*",
+    "kubernetes_cluster_role*", "kubernetes_secret*", "kubernetes_token_request_v1",
+    "vault_policy", "vault_approle_auth_backend_role*", "vault_jwt_auth_backend_role",
+    "vault_token",
+    "github_repository_deploy_key",
+    "gitlab_*_access_token", "gitlab_deploy_key", "gitlab_*deploy_token", "gitlab_user",
+    "gitlab_*_service_account", "gitlab_*_membership",
 )
 #: the data source types a finding can be about: a policy document is reported where it is
 #: written
-DATA_TYPES = ("aws_iam_policy_document", "google_iam_policy")
+DATA_TYPES = ("aws_iam_policy_document", "google_iam_policy", "vault_policy_document")
 #: rules whose findings can be about other resource types: a literal secret can be written in
 #: any resource (its tags, its environment, its user data)
 RULE_RESOURCE_TYPES: Mapping[str, tuple[str, ...]] = {"NHI013": ("*",)}

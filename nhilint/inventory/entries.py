@@ -16,6 +16,7 @@ from nhilint.identity.graph import (
     Automation,
     Credential,
     Escalation,
+    Exposure,
     Grant,
     Graph,
     Pending,
@@ -44,6 +45,8 @@ class Entry(NamedTuple):
     trusts: tuple[Trust, ...]
     escalations: tuple[Escalation, ...]
     pending: tuple[Pending, ...]
+    #: where its credentials' secrets are copied to (CI/CD secrets and variables)
+    exposures: tuple[Exposure, ...] = ()
 
     @property
     def external(self) -> bool:
@@ -110,6 +113,7 @@ def _entries(graph: Graph) -> tuple[Entry, ...]:
             trusts=_sorted(trusts.get(p.id, ()), lambda t: _at(t.span, show(t.issuer))),
             escalations=_sorted(graph.escalations_of(p), lambda e: ("", 0, e.method)),
             pending=_sorted(graph.pending_of(p), lambda x: _at(x.provenance.span, x.source)),
+            exposures=_sorted(graph.exposures_of(p), lambda e: _at(e.span, e.store)),
         )
         for p in graph.principals
     )

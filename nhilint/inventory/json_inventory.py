@@ -17,6 +17,7 @@ from nhilint.identity.graph import (
     Condition,
     Credential,
     Escalation,
+    Exposure,
     Grant,
     Owner,
     Pending,
@@ -82,7 +83,7 @@ def _principal(entry: Entry) -> Json:
         "automation": {"verdict": VERDICTS[p.automation], "why": [_reason(r) for r in p.why]},
         "owner": _owner(p.owner),
         "identity_altering": [_grant(g) for g in entry.altering],
-        "credentials": [_credential(c) for c in entry.credentials],
+        "credentials": [_credential(c, entry) for c in entry.credentials],
         "trusts": [_trust(t) for t in entry.trusts],
         "escalations": [_escalation(e) for e in entry.escalations],
         "pending": [_pending(x) for x in entry.pending],
@@ -150,7 +151,8 @@ def _grant(grant: Grant) -> Json:
     }
 
 
-def _credential(credential: Credential) -> Json:
+def _credential(credential: Credential, entry: Entry) -> Json:
+    copies = [e for e in entry.exposures if e.credential == credential.address]
     return {
         "resource": credential.address,
         "kind": credential.kind,
@@ -160,6 +162,19 @@ def _credential(credential: Credential) -> Json:
         "expiry": value(credential.expiry),
         "exposed_in_state": credential.exposed_in_state,
         "location": _location(credential.span),
+        "copied_to": [_exposure(e) for e in copies],
+    }
+
+
+def _exposure(exposure: Exposure) -> Json:
+    return {
+        "store": exposure.store,
+        "label": exposure.label,
+        "attribute": exposure.attribute,
+        "reach": exposure.reach,
+        "wide": exposure.wide,
+        "credited": list(exposure.credited),
+        "location": _location(exposure.span),
     }
 
 

@@ -27,7 +27,8 @@ class State(enum.IntEnum):
 
 class Seen(NamedTuple):
     """One level as a requirement leaves it; ``of`` names what is pinned above an open one,
-    ``value`` the unknown value (of ``claim``) behind an unknown one."""
+    ``value`` the unknown value (of ``claim``) behind an unknown one; ``claim`` also names a
+    pinning claim whose pattern leaves the level open (``repository`` ``org/*``)."""
 
     state: State
     of: str = ""
@@ -68,7 +69,8 @@ def reach(trust: Trust) -> Reach | Undetermined | None:
         if not level.finding:
             continue
         if found.state is State.OPEN:
-            return Reach(issuer, level, _covers(issuer, level, found), _behind(issuer, trust))
+            return Reach(issuer, level, _covers(issuer, level, found),
+                         _behind(issuer, trust, found))
         if found.state is State.UNKNOWN and undetermined is None and found.value is not None:
             undetermined = Undetermined(issuer, level, found.value, found.claim)
     return undetermined
@@ -90,8 +92,11 @@ def _glob_all(claim: Claim, value: Text) -> bool:
     return claim.glob and isinstance(value, str) and value.startswith("*")
 
 
-def _behind(issuer: Issuer, trust: Trust) -> Claim | None:
-    return next((c for c in trust.claims if c.name == issuer.subject_claim), None)
+def _behind(issuer: Issuer, trust: Trust, seen: Seen) -> Claim | None:
+    """The requirement that leaves the level open: a pinning claim's pattern, else the
+    subject claim (``None``: the trust requires none)."""
+    name = seen.claim or issuer.subject_claim
+    return next((c for c in trust.claims if c.name == name), None)
 
 
 def _covers(issuer: Issuer, level: Level, seen: Seen) -> str:
@@ -133,6 +138,10 @@ def _pinned_by(issuer: Issuer, claim: Claim, pin: Pin) -> Levels:
     known = [v for v in claim.values if isinstance(v, str)]
     if pin.values is not None and not all(pin.values.match(v) for v in known):
         return {}
+    if claim.glob:  # a pattern on the pinning claim (``org/*``) leaves what follows open
+        opened = [seen for v in known if (seen := _field(level, v, "")).state is State.OPEN]
+        if opened:
+            return {level.name: opened[0]._replace(claim=claim.name)}
     if not claim.values or any(_glob_all(claim, v) for v in known):
         return {}
     shown = ", ".join(v if isinstance(v, str) else v.source for v in claim.values)

@@ -1,0 +1,141 @@
+"""Which Kubernetes RBAC rules alter identity: the reviewed data of ``data/k8s_rbac_rules.json``.
+
+A Role or ClusterRole rule (``rule { api_groups, resources, resource_names, verbs }``, see
+``hashicorp/terraform-provider-kubernetes:docs/resources/cluster_role.md``) grants every verb
+it lists on every resource it lists in every API group it lists; ``*`` is every verb, every
+resource or every group, present and future (RBAC good practices, "least privilege").  Its
+permissions are written here as ``<verb> <resource>`` (``bind clusterroles``), the words
+``kubectl auth can-i`` takes.  A rule alters identity through an entry of the data when one of
+its verbs, one of its resources and one of its API groups match the entry (``*`` matches
+everything).  ``get pods`` never does.
+
+The built-in ClusterRoles ``cluster-admin``, ``admin`` and ``edit`` alter identity by what
+the Kubernetes documentation says they hold; ``view`` does not.  Subjects that stand for many
+identities (``system:serviceaccounts``, ``system:authenticated``, ``system:anonymous`` …) are
+in the same data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Mapping, Sequence
+from typing import Literal, NamedTuple
+
+from nhilint.identity.data import DataFileError, read_data
+
+DATA = "k8s_rbac_rules.json"
+#: what a special subject stands for: every service account, or anyone
+Members = Literal["service-accounts", "anyone"]
+
+
+class Entry(NamedTuple):
+    """One identity-altering (api group, resources, verbs) combination, and why."""
+
+    api_group: str
+    resources: frozenset[str]
+    verbs: frozenset[str]
+    why: str
+
+
+class Builtin(NamedTuple):
+    """A built-in ClusterRole: does it alter identity, is it every permission."""
+
+    altering: bool
+    wildcard: bool
+    why: str
+
+
+class Special(NamedTuple):
+    """A subject name that stands for many identities (``prefix``: any name starting so)."""
+
+    name: str
+    members: Members
+    why: str
+    prefix: bool = False
+
+
+class Judged(NamedTuple):
+    """One rule read: its permissions as written, the identity-altering ones, and whether
+    it is unbounded (``*`` verbs or resources)."""
+
+    permissions: tuple[str, ...]
+    altering: frozenset[str]
+    wildcard: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class RbacCatalog:
+    entries: tuple[Entry, ...]
+    builtins: Mapping[str, Builtin]
+    groups: tuple[Special, ...]
+    users: tuple[Special, ...]
+
+    def judge(self, api_groups: Sequence[str], resources: Sequence[str],
+              verbs: Sequence[str]) -> Judged:
+        """The rule's permissions (``<verb> <resource>``, written order) and which alter."""
+        groups = api_groups or [""]
+        written = tuple(f"{v} {r}" for v in verbs for r in resources)
+        altering = frozenset(
+            f"{v} {r}" for v in verbs for r in resources
+            if any(_matches(e, g, r, v) for e in self.entries for g in groups)
+        )
+        wildcard = bool(altering) and ("*" in verbs or "*" in resources)
+        return Judged(written, altering, wildcard)
+
+    def builtin(self, name: str) -> Builtin | None:
+        return self.builtins.get(name)
+
+    def special(self, kind: str, name: str) -> Special | None:
+        """What a ``Group`` or ``User`` subject named ``name`` stands for, if anything."""
+        table = self.groups if kind == "Group" else self.users if kind == "User" else ()
+        return next((s for s in table if name == s.name or (
+            s.prefix and name.startswith(s.name) and len(name) > len(s.name))), None)
+
+
+def _matches(entry: Entry, group: str, resource: str, verb: str) -> bool:
+    return (
+        (verb == "*" or verb in entry.verbs)
+        and (resource == "*" or resource in entry.resources
+             or _subresources(resource, entry.resources))
+        and group in ("*", entry.api_group)
+    )
+
+
+def _subresources(resource: str, listed: frozenset[str]) -> bool:
+    """``serviceaccounts/*`` covers ``serviceaccounts/token``."""
+    if not resource.endswith("/*"):
+        return False
+    base = resource[:-1]
+    return any(r.startswith(base) for r in listed)
+
+
+@functools.cache
+def load_rbac() -> RbacCatalog:
+    data = read_data(DATA)
+    try:
+        if not isinstance(data, dict):
+            raise TypeError("not an object")
+        entries = tuple(
+            Entry(str(e["api_group"]), frozenset(e["resources"]), frozenset(e["verbs"]),
+                  str(e["why"]))
+            for e in data["rules"]
+        )
+        builtins = {
+            str(k): Builtin(bool(v["altering"]), bool(v["wildcard"]), str(v["why"]))
+            for k, v in data["builtin_cluster_roles"].items()
+        }
+        return RbacCatalog(entries, builtins, _specials(data["groups"]),
+                           _specials(data["users"]))
+    except (KeyError, TypeError, ValueError) as error:
+        raise DataFileError(f"data/{DATA} is malformed: {error!r}") from error
+
+
+def _specials(section: Mapping[str, Mapping[str, object]]) -> tuple[Special, ...]:
+    found = []
+    for name, entry in section.items():
+        members = entry["members"]
+        if members not in ("service-accounts", "anyone"):
+            raise ValueError(f"{name}: members is {members!r}")
+        found.append(Special(name, members, str(entry["why"]), bool(entry.get("prefix"))))
+    return tuple(found)
