@@ -3,7 +3,8 @@ the identity adapters read, with the property names Pulumi renames.
 
 Sources, each pinned by commit:
 
-* bridged providers (pulumi-aws, pulumi-gcp, pulumi-azuread) carry the Terraform name of every
+* bridged providers (pulumi-aws, pulumi-gcp, pulumi-azuread, pulumi-vault, pulumi-github,
+  pulumi-gitlab) carry the Terraform name of every
   resource in ``provider/cmd/pulumi-resource-<pkg>/bridge-metadata.json``, written by
   pulumi-terraform-bridge's tfgen: ``renames.resources`` (token -> Terraform type),
   ``renames.renamedProperties`` (per token and nested object type: Pulumi name -> Terraform
@@ -20,8 +21,9 @@ Sources, each pinned by commit:
 Only the slice the adapters read is kept: Terraform types matching
 ``nhilint.integrations.lookup.RESOURCE_TYPES`` (resources) and ``DATA_TYPES`` (functions).
 
-Run: ``python scripts/gen_pulumi_types.py --gcp CLONE --azuread CLONE [--check]`` (clones of
-pulumi/pulumi-gcp and pulumi/pulumi-azuread holding the pinned commits).
+Run: ``python scripts/gen_pulumi_types.py --gcp CLONE --azuread CLONE --vault CLONE --github
+CLONE --gitlab CLONE [--check]`` (clones of the pulumi/pulumi-<pkg> repositories holding the
+pinned commits).
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ NATIVE = SOURCES / "native.toml"
 PINS: Mapping[str, tuple[str, str]] = {
     "gcp": ("pulumi/pulumi-gcp", "ed6078aacc64ac656da0f719a2c1186e092399cd"),
     "azuread": ("pulumi/pulumi-azuread", "b830e0401352bbb2c6466f6315737bf1f3333a65"),
+    "vault": ("pulumi/pulumi-vault", "c074a1cba89967315d2cb606d3774eebe72f8c06"),
+    "github": ("pulumi/pulumi-github", "e46c2bbdc297d05a418b40af162f1da43547819a"),
+    "gitlab": ("pulumi/pulumi-gitlab", "3bd7426eaacd505d890b0e1fe704fe13c2e79402"),
 }
 
 Entry = dict[str, object]

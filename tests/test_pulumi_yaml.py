@@ -157,3 +157,25 @@ def test_a_terraform_only_run_does_not_import_pyyaml() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=False, cwd=ROOT)
     assert done.stdout.strip().splitlines()[-1] == "False", done.stdout + done.stderr
+
+
+def test_reference_paths_are_the_model_s(tmp_path: Path) -> None:
+    path = _program(tmp_path, """\
+        resources:
+          sa:
+            type: kubernetes:core/v1:ServiceAccount
+            properties: {metadata: {name: bot}}
+          graph:
+            type: azuread:ServicePrincipal
+            properties: {clientId: 00000003-0000-0000-c000-000000000000}
+          uses:
+            type: azuread:AppRoleAssignment
+            properties:
+              appRoleId: ${graph.appRoleIds["RoleManagement.ReadWrite.Directory"]}
+              principalObjectId: ${sa.metadata.name}
+        """)
+    uses = next(r for r in pulumi_yaml.parse(path).resources if r.name == "uses")
+    role, who = uses.get("app_role_id"), uses.get("principal_object_id")
+    assert isinstance(role, Unknown) and isinstance(who, Unknown)
+    assert role.refs[0].attr == ("app_role_ids", "RoleManagement.ReadWrite.Directory")
+    assert who.refs[0].attr == ("metadata", 0, "name")

@@ -70,8 +70,11 @@ _SIGS = {
     "5cf8f73096256a8f31e491e813e4eb8e": "a resource reference",
     "d0e6a833031e9bbcd3f4e8bde6ca49a4": "an output value",
 }
-#: the outputs a reference most likely names, when one value is several outputs
-_PREFERRED = ("name", "arn", "id", "email", "objectId", "clientId")
+#: the outputs that name a resource (a known input equal to one of a resource it depends on
+#: is a reference to it), the likeliest first when one value is several of them; other
+#: outputs (``kind: ServiceAccount``, ``apiVersion``) are data two resources can share
+_PREFERRED = ("name", "arn", "id", "email", "member", "objectId", "clientId", "principalId",
+              "applicationId", "uniqueId")
 _DELETING = {"delete", "delete-replaced", "discard", "remove-pending-replace"}
 _POSITION = re.compile(r"^project:///(?P<path>[^#]+)#(?P<line>\d+)(?:,\d+)?$")
 
@@ -342,8 +345,7 @@ class _Values:
             outputs = self.reader.outputs.get(urn)
             if not isinstance(outputs, dict):
                 continue
-            matches = sorted((k for k, v in outputs.items() if v == value and isinstance(k, str)),
-                             key=lambda k: (_PREFERRED.index(k) if k in _PREFERRED else 9, k))
+            matches = [k for k in _PREFERRED if outputs.get(k) == value]
             parsed = parse_urn(urn)
             if matches and parsed is not None:
                 attr = property_name(resource_type(parsed.type), matches[0])

@@ -299,20 +299,21 @@ class _Program:
                            cause=Cause.NOT_EVALUATED)
         name = head.group(1)
         steps: list[str | int] = []
+        quoted: set[int] = set()  # ["key"] steps: a map's keys, data, not names
         rest = expression[head.end():]
         while rest:
             step = _STEP.match(rest)
             if step is None:
                 return Unknown(f"${{{expression}}} is not a reference nhilint reads", written,
                                cause=Cause.NOT_EVALUATED)
+            if step.group(3) is not None:
+                quoted.add(len(steps))
             steps.append(step.group(1) if step.group(1) is not None else
                          int(step.group(2)) if step.group(2) is not None else
                          json.loads(f'"{step.group(3)}"'))
             rest = rest[step.end():]
         if name in self.addresses:
-            kind = self.kinds.get(name)
-            attr: list[str | int] = [property_name(kind, s) if i == 0 and isinstance(s, str)
-                                     else s for i, s in enumerate(steps)]
+            attr = _attribute_path(self.kinds.get(name), steps, quoted)
             source = ".".join([self.addresses[name], *(str(a) for a in attr)])
             ref = Ref(self.addresses[name], tuple(attr))
             return Unknown(f"an output of {name}", source, (ref,))
@@ -409,6 +410,26 @@ class _Program:
             converted.attributes, span, {(): span}, "", "aws",
         ))
         return Unknown(f"the json of {address}", address + ".json", (Ref(address, ("json",)),))
+
+
+def _attribute_path(kind: PulumiType | None, steps: list[str | int], quoted: set[int]
+                    ) -> list[str | int]:
+    """``metadata.name`` of a Kubernetes object -> ``metadata[0].name``: the path in the
+    model's names, a block Pulumi gives as one object read as its one element; a quoted key
+    (``appRoleIds["RoleManagement.ReadWrite.Directory"]``) is data and stays as written."""
+    found: list[str | int] = []
+    dotted = ""
+    for i, step in enumerate(steps):
+        if isinstance(step, int) or i in quoted:
+            found.append(step)
+            continue
+        name = property_name(kind, step) if i == 0 else (
+            kind.nested.get(step, snake(step)) if kind else snake(step))
+        dotted = f"{dotted}.{name}" if dotted else name
+        found.append(name)
+        if kind is not None and dotted in kind.max_items_one:
+            found.append(0)
+    return found
 
 
 def _index(value: object, steps: list[str | int], written: str) -> object:
