@@ -310,8 +310,13 @@ def _is_tfvars(path: Path) -> bool:
 
 
 def _nothing_in(path: Path, kind: str | None = None) -> str:
+    where = "under" if path.is_dir() else "in"
     if kind == "terraform-plan":
-        return f"no Terraform plan JSON found {'under' if path.is_dir() else 'in'} {path}"
+        return f"no Terraform plan JSON found {where} {path}"
+    if kind == "pulumi-json":
+        return f"no Pulumi preview or stack export JSON found {where} {path}"
+    if kind == "pulumi-yaml":
+        return f"no Pulumi YAML project (Pulumi.yaml with runtime: yaml) found {where} {path}"
     if path.is_dir():
         return f"no Terraform files (*.tf, *.tf.json) or plan JSON found under {path}"
     if _is_tfvars(path):

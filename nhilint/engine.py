@@ -243,6 +243,9 @@ def _judged(model: Model, rules: Sequence[Rule], settings: Settings, variant: bo
             failed[r.id] = Diagnostic("NHI900", "", 1, rule_failure(r, exc))
             continue
         found += [_conditional(f, conditions, variant) for f in made]
+    origins = {r.address: r.origin for r in model.resources if r.origin}
+    if origins:  # a Pulumi URN, reported beside the address
+        found = [dataclasses.replace(f, origin=origins.get(f.resource, "")) for f in found]
     return graph, found
 
 

@@ -243,6 +243,9 @@ class Resource:
     #: (one that exists only when an input left at its default is set otherwise) the input
     #: that makes it exist: ``when var.enable_user = true``
     condition: str = ""
+    #: the input's own name for the resource where it has one besides the address (a Pulumi
+    #: URN, ``urn:pulumi:dev::ci::aws:iam/user:User::ci``); ``""`` for Terraform
+    origin: str = ""
 
     def get(self, name: str, default: object = None) -> object:
         return self.attributes.get(name, default)

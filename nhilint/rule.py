@@ -233,6 +233,8 @@ class Finding:
     #: why the value the finding is about is not known (indeterminate findings), also the
     #: end of the message; ``None`` for the others
     cause: Because | None = None
+    #: the input's own name for :attr:`resource` (a Pulumi URN), ``""`` where it has none
+    origin: str = ""
 
     @property
     def body(self) -> str:

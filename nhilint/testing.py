@@ -1,7 +1,8 @@
 """Fixture checks for rule authors: a case reports exactly the (file, line, rule) set its
 ``# expect:`` comments name.  nhilint's own fixtures (tests/test_fixtures.py) use it too.
 
-A case is a directory ``<fixtures>/<RULE_ID>/<case>/`` (one Terraform module).  Annotations sit
+A case is a directory ``<fixtures>/<RULE_ID>/<case>/`` (one Terraform module, a Pulumi YAML
+project, or both; a Pulumi program is annotated on its own lines, as HCL is).  Annotations sit
 on the reported line: ``# expect: NHI001, NHI002`` says these rules fire there, ``# ok:
 NHI011`` says that rule must not (``//`` works too).  Every rule run on a case is compared, so
 a finding nobody annotated fails as surely as a missing one; ``ok`` makes the negatives
@@ -48,7 +49,7 @@ from typing import TypeVar
 from nhilint.config import NAME as CONFIG_NAME
 from nhilint.config import load
 from nhilint.engine import Options, scan
-from nhilint.parsers import plan
+from nhilint.parsers import plan, pulumi_json, pulumi_yaml
 from nhilint.parsers.hcl.discover import config_files
 from nhilint.rule import Finding, Rule
 from nhilint.settings import Settings
@@ -87,9 +88,10 @@ AddressKey = tuple[str, str, str]
 
 
 def cases(fixtures: Path) -> list[Path]:
-    """The case directories ``<fixtures>/<RULE_ID>/<case>/`` (those holding Terraform)."""
+    """The case directories ``<fixtures>/<RULE_ID>/<case>/`` (those holding Terraform, a
+    Pulumi YAML project, or a file with a sidecar)."""
     return sorted(
-        {p.parent for pattern in ("*.tf", "*.tf.json", f"*{SIDECAR}")
+        {p.parent for pattern in ("*.tf", "*.tf.json", f"*{SIDECAR}", *pulumi_yaml.PROJECT_FILES)
          for p in fixtures.glob(f"*/*/{pattern}")}
     )
 
@@ -108,7 +110,9 @@ def assert_fixtures(fixtures: Path, rules: Iterable[Rule] | None = None) -> None
 
 def annotated(case: Path, root: Path) -> dict[str, set[Key]]:
     found: dict[str, set[Key]] = {"expect": set(), "ok": set()}
-    for path in sorted(case.rglob("*.tf")):
+    programs = [p for name in (*pulumi_yaml.PROJECT_FILES, *pulumi_yaml.MAIN_FILES)
+                for p in case.rglob(name)]
+    for path in sorted([*case.rglob("*.tf"), *programs]):
         rel = os.path.relpath(path, root)
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             for match in ANNOTATION.finditer(line):
@@ -164,7 +168,9 @@ def problems(case: Path, root: Path, rules: Sequence[Rule] | None = None) -> lis
     The configuration (``*.tf``, ``*.tf.json``) is scanned as Terraform and compared by line
     (by address for a file with a sidecar); each plan with a sidecar is scanned alone, as a
     plan, and its findings are compared by address with its sidecar, wherever they are located
-    (beside its configuration, a plan's findings point at the ``.tf``).  Paths are shown
+    (beside its configuration, a plan's findings point at the ``.tf``); a Pulumi YAML program
+    is compared by line like HCL, and a Pulumi preview or stack export with a sidecar by
+    address, as Pulumi JSON.  Paths are shown
     relative to ``root``.
     """
     root = root.resolve()
@@ -182,6 +188,7 @@ def _problems(case: Path, root: Path, rules: Sequence[Rule] | None) -> list[str]
     by_address = sidecar_files(case, root)
     addressed: set[AddressKey] = set()
     configured: list[Finding] = []
+    reported: set[Key] = set()
     if config_files(case):
         result = scan([shown], dataclasses.replace(base, input_type="terraform"))
         configured = [f for f in result.findings if f.span.path not in by_address]
@@ -191,12 +198,19 @@ def _problems(case: Path, root: Path, rules: Sequence[Rule] | None) -> list[str]
             for f in result.findings
             if f.span.path not in by_address
         }
-        found += _compare(_only(marked, ran), reported)
         addressed |= {(f.span.path, f.resource, f.rule) for f in result.findings
                       if f.span.path in by_address}
+    if pulumi_yaml.units([shown]):  # a Pulumi YAML program, compared by line like HCL
+        result = scan([shown], dataclasses.replace(base, input_type=pulumi_yaml.KIND))
+        found += [f"diagnostic {d}" for d in result.diagnostics]
+        reported |= {(f.span.path, f.span.line or 0, f.rule) for f in result.findings}
+    if config_files(case) or pulumi_yaml.units([shown]):
+        found += _compare(_only(marked, ran), reported)
     for name in sorted(by_address):
-        if plan.claims(root / name):
-            result = scan([Path(name)], dataclasses.replace(base, input_type="terraform-plan"))
+        kind = ("terraform-plan" if plan.claims(root / name)
+                else pulumi_json.KIND if pulumi_json.claims(root / name) else None)
+        if kind is not None:
+            result = scan([Path(name)], dataclasses.replace(base, input_type=kind))
             found += [f"diagnostic {d}" for d in result.diagnostics]
             addressed |= {(name, f.resource, f.rule) for f in result.findings}
     found += _compare(_only(sidecars(case, root), ran), addressed)

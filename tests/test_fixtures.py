@@ -1,7 +1,8 @@
 """Every fixture case reports exactly the (file, line, rule) set its `# expect:` comments name.
 
 The convention and the harness are :mod:`nhilint.testing` (which pack authors use too): a case
-is a directory under ``fixtures/<RULE_ID>/`` with ``# expect:`` / ``# ok:`` annotations, sidecar
+is a directory under ``fixtures/<RULE_ID>/`` (a Terraform module, a Pulumi YAML project, or
+both) with ``# expect:`` / ``# ok:`` annotations, sidecar
 ``<file>.expected.toml`` tables, ``instances.toml`` for findings inside called modules, and an
 optional ``.nhilint.toml`` whose settings apply to the case.  All rules run on every case.
 """

@@ -3,7 +3,7 @@
 A parser is a module that satisfies :class:`Parser`: it claims file names, groups the files
 under some paths into units (for Terraform: module directories) and parses one unit into a
 :class:`~nhilint.model.Model`.  :data:`PARSERS` holds one entry per input kind (Terraform
-HCL, Terraform plan JSON); ``.tf.json`` and Pulumi come later as further entries.  Use
+HCL and ``.tf.json``, Terraform plan JSON, Pulumi preview / stack export JSON, Pulumi YAML).  Use
 :func:`discover`, then ``PARSERS[unit.kind].parse(unit.path)`` for each unit.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from nhilint.model import Model
-from nhilint.parsers import hcl, plan
+from nhilint.parsers import hcl, plan, pulumi_json, pulumi_yaml
 
 
 class Parser(Protocol):
@@ -32,7 +32,10 @@ class Parser(Protocol):
         ...
 
 
-PARSERS: Mapping[str, Parser] = {hcl.KIND: hcl, plan.KIND: plan}
+PARSERS: Mapping[str, Parser] = {
+    hcl.KIND: hcl, plan.KIND: plan,
+    pulumi_json.KIND: pulumi_json, pulumi_yaml.KIND: pulumi_yaml,
+}
 
 
 class SourceUnit(NamedTuple):
@@ -53,7 +56,8 @@ class Discovery(NamedTuple):
 
 def detect(path: Path, kind: str | None = None) -> str | None:
     """The input kind of a file (``kind`` overrides, as ``--input-type`` does): the first
-    parser that claims it (HCL by name, plan JSON by the shape of its content)."""
+    parser that claims it (HCL by name, plan and Pulumi JSON by the shape of their content,
+    Pulumi YAML by its project's ``runtime``)."""
     if kind is not None:
         return kind if kind in PARSERS else None
     return next((k for k, p in PARSERS.items() if p.claims(path)), None)

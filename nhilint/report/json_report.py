@@ -68,6 +68,7 @@ def _finding(finding: Finding, rule: Rule | None) -> dict[str, Any]:
         **({"fix": fix} if fix else {}),
         **({"cause": finding.cause.cause.value} if finding.cause is not None else {}),
         **({"condition": finding.condition} if finding.condition else {}),
+        **({"urn": finding.origin} if finding.origin else {}),
     }
 
 
