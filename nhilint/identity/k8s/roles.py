@@ -3,10 +3,12 @@
 A binding's ``role_ref { kind, name }`` names a Role of the binding's namespace or a
 ClusterRole.  A role declared here (by reference to its ``metadata[0].name``, or by its
 literal name) is its ``rule`` blocks; a built-in ClusterRole (``cluster-admin``, ``admin``,
-``edit``, ``view``) is what the Kubernetes documentation says it holds; any other name is a
-role declared outside the scanned code, whose rules are not known (NHI901).  A ClusterRole with
-an ``aggregation_rule`` takes its rules from the ClusterRoles its selectors match, at run time:
-those are not known either.
+``edit``, ``view``, ``system:node``, ``system:controller:*`` …, generated from the API
+server's bootstrap policy: see :mod:`nhilint.identity.k8s.rbac`) is its rules there, judged
+exactly as a declared role's, and reported at the binding's ``role_ref``; any other name is a
+role declared outside the scanned code, whose rules are not known (NHI901).  A ClusterRole
+declared with an ``aggregation_rule`` takes its rules from the ClusterRoles its selectors
+match, at run time: those are not known either.
 
 A rule with ``resource_names`` reaches the named objects only; without, every object of its
 resources in the binding's namespace (a RoleBinding, also when it references a ClusterRole) or
@@ -66,9 +68,11 @@ def read_role(ctx: Context, kind: object, name: object, namespace: Text,
                       "is not known before apply"),))
     builtin = ctx.rbac.builtin(shown) if kind == "ClusterRole" else None
     if builtin is not None:
-        altering = frozenset({f"ClusterRole {shown}"}) if builtin.altering else frozenset()
-        rule = RoleRule((f"ClusterRole {shown}",), altering, builtin.wildcard, (), span)
-        return Read(shown, (rule,), binding.address, span, builtin=True)
+        rules = tuple(
+            _judged(ctx, [list(b.api_groups), list(b.resources), list(b.verbs)],
+                    b.resource_names, span)
+            for b in builtin.rules if b.resources or not b.non_resource_urls)
+        return Read(shown, rules, binding.address, span, builtin=True)
     where = "ClusterRole" if kind == "ClusterRole" else f"Role of namespace {namespace}"
     return Read(shown, (), binding.address, span, undecided=(Undecided(
         f"the {where} {shown}", None, "is declared outside the scanned code",
@@ -109,13 +113,22 @@ def rules_of(ctx: Context, role: Resource) -> Iterator[RoleRule]:
                                                                  "verbs")]
         if block.get("non_resource_urls") and not block.get("resources"):
             continue  # /healthz and the like: no object, no identity
-        judged = ctx.rbac.judge(*lists)
-        first = sorted(judged.altering)
-        rest = [p for p in judged.permissions if p not in judged.altering]
         names = tuple(v for v in as_list(block.get("resource_names"))
                       if isinstance(v, str | Unknown))
-        yield RoleRule(tuple(dict.fromkeys([*first, *rest])), judged.altering,
-                       judged.wildcard, names, role.span_of(("rule", index)), tuple(undecided))
+        yield _judged(ctx, lists, names, role.span_of(("rule", index)), tuple(undecided))
+
+
+def _judged(ctx: Context, lists: list[list[str]], names: tuple[Text, ...], span: Span,
+            undecided: tuple[Undecided, ...] = ()) -> RoleRule:
+    """One rule (``lists``: its api groups, resources and verbs), judged by the RBAC data:
+    the same for a declared role and a built-in one (whose rules of non-resource URLs only,
+    ``/healthz`` and the like, are left out as a declared role's are: no object, no
+    identity)."""
+    judged = ctx.rbac.judge(*lists)
+    first = sorted(judged.altering)
+    rest = [p for p in judged.permissions if p not in judged.altering]
+    return RoleRule(tuple(dict.fromkeys([*first, *rest])), judged.altering, judged.wildcard,
+                    names, span, undecided)
 
 
 def _strings(value: object, field: str, undecided: list[Undecided]) -> list[str]:
