@@ -237,3 +237,50 @@ def test_a_system_role_that_does_not_is_known_and_harmless(tmp_path: Path, role:
     (principal,) = graph.principals
     assert not graph.pending_of(principal)
     assert not graph.altering_of(principal)
+
+
+JOINED = BINDING + """
+resource "kubernetes_cluster_role_v1" "crd_view" {
+  metadata {
+    name   = "widgets-view"
+    labels = { "rbac.authorization.k8s.io/aggregate-to-view" = "%s" }
+  }
+  rule {
+    api_groups = ["rbac.authorization.k8s.io"]
+    resources  = ["clusterroles"]
+    verbs      = ["bind"]
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("role", ["view", "admin"])  # admin aggregates edit, which aggregates view
+def test_a_declared_role_labelled_for_aggregation_joins_the_built_in_role(
+        tmp_path: Path, role: str) -> None:
+    (tmp_path / "main.tf").write_text(JOINED % (role, "true"), encoding="utf-8")
+    graph = build_graph(read_module(tmp_path), Settings())
+    principal = next(p for p in graph.principals if p.address.endswith(".ci"))
+    (grant,) = (g for g in graph.altering_of(principal)
+                if g.access.written_in == "kubernetes_cluster_role_v1.crd_view")
+    assert grant.access.altering == {"bind clusterroles"}
+    assert not grant.access.managed
+    assert "kubernetes_cluster_role_v1.crd_view" in grant.provenance.chain
+
+
+def test_a_role_labelled_otherwise_does_not_join(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(JOINED % ("view", "false"), encoding="utf-8")
+    graph = build_graph(read_module(tmp_path), Settings())
+    principal = next(p for p in graph.principals if p.address.endswith(".ci"))
+    assert not graph.altering_of(principal)
+
+
+def test_an_aggregated_role_keeps_the_selectors_of_the_roles_it_aggregates() -> None:
+    generator = _generator()
+    roles = {r.name: r for r in generator.roles_of("test.yaml", AGGREGATING)}
+    assert generator.selectors(roles, roles["top"]) == [{"to-top": "true"},
+                                                        {"to-middle": "true"}]
+    rbac = load_rbac()
+    assert rbac.builtin("admin").joins(  # type: ignore[union-attr]
+        {"rbac.authorization.k8s.io/aggregate-to-view": "true"})
+    assert not rbac.builtin("view").joins(  # type: ignore[union-attr]
+        {"rbac.authorization.k8s.io/aggregate-to-edit": "true"})

@@ -13,9 +13,12 @@ The built-in ClusterRoles (``cluster-admin``, ``admin``, ``edit``, ``view``, the
 and ``system:controller:*`` roles every API server creates) are the generated
 ``data/k8s_builtin_roles.json`` (``scripts/gen_k8s_builtin_roles.py``, from the bootstrap policy
 of kubernetes/kubernetes at a pinned commit, aggregation resolved): their rules, judged by the
-same entries as a declared role's.  Subjects that stand for many identities
-(``system:serviceaccounts``, ``system:authenticated``, ``system:anonymous`` …) are in the
-reviewed data.
+same entries as a declared role's.  An aggregated one (``admin``, ``edit``, ``view``) also
+holds the rules of every ClusterRole whose labels match its selectors
+(``rbac.authorization.k8s.io/aggregate-to-edit: "true"`` …): those declared in the scanned
+code are added; those other software installs are not known.  Subjects that stand for many
+identities (``system:serviceaccounts``, ``system:authenticated``, ``system:anonymous`` …) are
+in the reviewed data.
 """
 
 from __future__ import annotations
@@ -52,13 +55,23 @@ class Rule(NamedTuple):
     non_resource_urls: tuple[str, ...] = ()
 
 
+#: a label selector: every (label, value) pair a ClusterRole's labels must hold
+Selector = tuple[tuple[str, str], ...]
+
+
 class Builtin(NamedTuple):
     """A built-in ClusterRole: its rules (an aggregated role's: those of the roles it
-    aggregates)."""
+    aggregates), and for an aggregated role the selectors by which other ClusterRoles join
+    it."""
 
     name: str
     rules: tuple[Rule, ...]
     aggregated_from: tuple[str, ...] = ()
+    selectors: tuple[Selector, ...] = ()
+
+    def joins(self, labels: Mapping[str, object]) -> bool:
+        """Whether a ClusterRole labelled ``labels`` adds its rules to this one."""
+        return any(all(labels.get(k) == v for k, v in s) for s in self.selectors)
 
 
 class Special(NamedTuple):
@@ -153,7 +166,9 @@ def _builtins() -> tuple[dict[str, Builtin], str]:
         pin = data["_meta"]["source"]
         found = {
             str(name): Builtin(str(name), tuple(_rule(r) for r in role["rules"]),
-                               tuple(str(n) for n in role.get("aggregated_from", ())))
+                               tuple(str(n) for n in role.get("aggregated_from", ())),
+                               tuple(tuple((str(k), str(v)) for k, v in s.items())
+                                     for s in role.get("selectors", ())))
             for name, role in data["cluster_roles"].items()
         }
         return found, f"kubernetes/kubernetes@{pin['commit']}"
