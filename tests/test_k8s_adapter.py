@@ -81,8 +81,7 @@ def _sa(graph: Graph) -> object:
 def test_the_rbac_data_cites_kubernetes_docs_for_every_entry() -> None:
     text = resources.files("nhilint").joinpath("data/k8s_rbac_rules.json").read_text("utf-8")
     data = json.loads(text)
-    entries = [*data["rules"], *data["builtin_cluster_roles"].values(),
-               *data["groups"].values(), *data["users"].values()]
+    entries = [*data["rules"], *data["groups"].values(), *data["users"].values()]
     assert entries
     assert all(e["docs"].startswith("https://kubernetes.io/docs/") for e in entries)
     assert all(e["why"].strip() for e in entries)
@@ -111,14 +110,6 @@ def test_which_rules_alter_identity(verbs: list[str], resources_: list[str],
 def test_the_api_group_must_match() -> None:
     assert not load_rbac().judge(["apps"], ["secrets"], ["get"]).altering
     assert load_rbac().judge(["*"], ["secrets"], ["get"]).altering
-
-
-def test_built_in_cluster_roles() -> None:
-    rbac = load_rbac()
-    assert {n for n in ("cluster-admin", "admin", "edit", "view")
-            if (b := rbac.builtin(n)) is not None and b.altering} == {
-        "cluster-admin", "admin", "edit"}
-    assert rbac.builtin("view") is not None
 
 
 # --- the graph ----------------------------------------------------------------------------

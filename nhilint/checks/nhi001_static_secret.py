@@ -54,7 +54,8 @@ def static_secret(ctx: RuleContext) -> Iterator[Hit]:
     On Kubernetes: a service account with a token Secret (`kubernetes_secret_v1` of type
     `kubernetes.io/service-account-token`, a token that never expires) and a Role or
     ClusterRole that alters identity (`bind`, `escalate`, `impersonate`, `*`, reading Secrets,
-    `serviceaccounts/token` create, `cluster-admin`, `admin`, `edit` …); a token from
+    `serviceaccounts/token` create; built-in ones too: `cluster-admin`, `admin`, `edit`,
+    `system:node` …); a token from
     `kubernetes_token_request_v1` expires and is not static.
 
     ## Why is this bad?

@@ -50,9 +50,10 @@ def wildcard_scope(ctx: RuleContext) -> Iterator[Hit]:
     capability, or the built-in `root` policy; a named path (`auth/approle/role/app/secret-id`,
     `sys/policies/acl/app-*`) is bounded.
 
-    On Kubernetes: a rule with `*` verbs or resources, `cluster-admin`, or any identity-altering
-    rule bound by a ClusterRoleBinding (the whole cluster) or by a RoleBinding without
-    `resource_names` (every object of its kind in the namespace).
+    On Kubernetes: a rule with `*` verbs or resources (`cluster-admin`), or any identity-altering
+    rule (of a declared role, or of a built-in one such as `edit` or `system:node`) bound by a
+    ClusterRoleBinding (the whole cluster) or by a RoleBinding without `resource_names` (every
+    object of its kind in the namespace).
 
     Which scope levels count as wide is the organisation's policy: `wide-scopes` in `[policy]`
     lists the levels (`resource`, `account`, `folder`, `organization`, `resource-group`,

@@ -70,8 +70,10 @@ def identity_admin_policy(ctx: RuleContext) -> Iterator[Hit]:
 
     On Kubernetes: a Role or ClusterRole (`kubernetes_cluster_role_v1` …) with an
     identity-altering rule (`escalate`, `bind`, `impersonate`, `*`, reading Secrets, minting
-    tokens, writing bindings) without `resource_names`, bound or not, and a binding of the
-    built-in `cluster-admin`, `admin` or `edit` ClusterRole, reported at its `role_ref`.
+    tokens, writing bindings) without `resource_names`, bound or not, and a binding of a
+    built-in ClusterRole that holds one (`cluster-admin`, `admin`, `edit`, `system:node`,
+    `system:controller:clusterrole-aggregation-controller` …, as the API server's bootstrap
+    policy writes them), reported at its `role_ref`.
 
     ## Why is this bad?
     Such a policy is an identity administrator whoever it is attached to today; tomorrow it is

@@ -80,7 +80,8 @@ def _bind(ctx: Context, binding: Resource, found: Found) -> None:
     read = read_role(ctx, ref.get("kind"), ref.get("name"), namespace, binding)
     reach: Text = "cluster" if cluster else namespace_id(namespace)
     accesses = tuple(access_of(r, read, scope_of(r, level, reach)) for r in read.rules)
-    chain = tuple(dict.fromkeys((binding.address, read.written_in)))
+    chain = tuple(dict.fromkeys((binding.address, read.written_in,
+                                 *(r.joined_from for r in read.rules if r.joined_from))))
     holders: list[PrincipalId] = []
     for index, block in enumerate(as_list(binding.get("subject"))):
         if not isinstance(block, dict):
@@ -104,10 +105,11 @@ def _bind(ctx: Context, binding: Resource, found: Found) -> None:
                                       via=binding.address, written_in=binding.address))
         if who.automation is not Automation.UNKNOWN:
             found.trusts += _acting(ctx, who, read, binding, namespace, where)
-    if read.builtin and any(a.altering and a.scope.wildcard for a in accesses):
+    managed = tuple(a for a in accesses if a.managed)
+    if read.builtin and any(a.altering and a.scope.wildcard for a in managed):
         name = _shown(read.name)
         policy = Policy(PLATFORM, f"{binding.address}#{name}", f"ClusterRole {name}", name,
-                        accesses, read.span, managed=True)
+                        managed, read.span, managed=True)
         found.attachments.append(Attachment(binding.address, policy, read.span,
                                             tuple(dict.fromkeys(holders))))
 

@@ -9,10 +9,16 @@ permissions are written here as ``<verb> <resource>`` (``bind clusterroles``), t
 its verbs, one of its resources and one of its API groups match the entry (``*`` matches
 everything).  ``get pods`` never does.
 
-The built-in ClusterRoles ``cluster-admin``, ``admin`` and ``edit`` alter identity by what
-the Kubernetes documentation says they hold; ``view`` does not.  Subjects that stand for many
+The built-in ClusterRoles (``cluster-admin``, ``admin``, ``edit``, ``view``, the ``system:*``
+and ``system:controller:*`` roles every API server creates) are the generated
+``data/k8s_builtin_roles.json`` (``scripts/gen_k8s_builtin_roles.py``, from the bootstrap policy
+of kubernetes/kubernetes at a pinned commit, aggregation resolved): their rules, judged by the
+same entries as a declared role's.  An aggregated one (``admin``, ``edit``, ``view``) also
+holds the rules of every ClusterRole whose labels match its selectors
+(``rbac.authorization.k8s.io/aggregate-to-edit: "true"`` …): those declared in the scanned
+code are added; those other software installs are not known.  Subjects that stand for many
 identities (``system:serviceaccounts``, ``system:authenticated``, ``system:anonymous`` …) are
-in the same data.
+in the reviewed data.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from typing import Literal, NamedTuple
 from nhilint.identity.data import DataFileError, read_data
 
 DATA = "k8s_rbac_rules.json"
+BUILTIN = "k8s_builtin_roles.json"
 #: what a special subject stands for: every service account, or anyone
 Members = Literal["service-accounts", "anyone"]
 
@@ -38,12 +45,33 @@ class Entry(NamedTuple):
     why: str
 
 
-class Builtin(NamedTuple):
-    """A built-in ClusterRole: does it alter identity, is it every permission."""
+class Rule(NamedTuple):
+    """One rule of a built-in ClusterRole, as the API server writes it."""
 
-    altering: bool
-    wildcard: bool
-    why: str
+    api_groups: tuple[str, ...]
+    resources: tuple[str, ...]
+    verbs: tuple[str, ...]
+    resource_names: tuple[str, ...] = ()
+    non_resource_urls: tuple[str, ...] = ()
+
+
+#: a label selector: every (label, value) pair a ClusterRole's labels must hold
+Selector = tuple[tuple[str, str], ...]
+
+
+class Builtin(NamedTuple):
+    """A built-in ClusterRole: its rules (an aggregated role's: those of the roles it
+    aggregates), and for an aggregated role the selectors by which other ClusterRoles join
+    it."""
+
+    name: str
+    rules: tuple[Rule, ...]
+    aggregated_from: tuple[str, ...] = ()
+    selectors: tuple[Selector, ...] = ()
+
+    def joins(self, labels: Mapping[str, object]) -> bool:
+        """Whether a ClusterRole labelled ``labels`` adds its rules to this one."""
+        return any(all(labels.get(k) == v for k, v in s) for s in self.selectors)
 
 
 class Special(NamedTuple):
@@ -70,6 +98,8 @@ class RbacCatalog:
     builtins: Mapping[str, Builtin]
     groups: tuple[Special, ...]
     users: tuple[Special, ...]
+    #: where the built-in roles come from: ``kubernetes/kubernetes@<commit>``
+    builtin_source: str = ""
 
     def judge(self, api_groups: Sequence[str], resources: Sequence[str],
               verbs: Sequence[str]) -> Judged:
@@ -121,14 +151,40 @@ def load_rbac() -> RbacCatalog:
                   str(e["why"]))
             for e in data["rules"]
         )
-        builtins = {
-            str(k): Builtin(bool(v["altering"]), bool(v["wildcard"]), str(v["why"]))
-            for k, v in data["builtin_cluster_roles"].items()
-        }
-        return RbacCatalog(entries, builtins, _specials(data["groups"]),
-                           _specials(data["users"]))
+        catalog = RbacCatalog(entries, {}, _specials(data["groups"]), _specials(data["users"]))
     except (KeyError, TypeError, ValueError) as error:
         raise DataFileError(f"data/{DATA} is malformed: {error!r}") from error
+    builtins, source = _builtins()
+    return dataclasses.replace(catalog, builtins=builtins, builtin_source=source)
+
+
+def _builtins() -> tuple[dict[str, Builtin], str]:
+    data = read_data(BUILTIN)
+    try:
+        if not isinstance(data, dict):
+            raise TypeError("not an object")
+        pin = data["_meta"]["source"]
+        found = {
+            str(name): Builtin(str(name), tuple(_rule(r) for r in role["rules"]),
+                               tuple(str(n) for n in role.get("aggregated_from", ())),
+                               tuple(tuple((str(k), str(v)) for k, v in s.items())
+                                     for s in role.get("selectors", ())))
+            for name, role in data["cluster_roles"].items()
+        }
+        return found, f"kubernetes/kubernetes@{pin['commit']}"
+    except (KeyError, TypeError, ValueError) as error:
+        raise DataFileError(f"data/{BUILTIN} is malformed: {error!r}") from error
+
+
+def _rule(raw: Mapping[str, Sequence[str]]) -> Rule:
+    def strings(field: str) -> tuple[str, ...]:
+        values = raw.get(field, ())
+        if isinstance(values, str) or not all(isinstance(v, str) for v in values):
+            raise ValueError(f"{field} is not a list of strings: {values!r}")
+        return tuple(values)
+
+    return Rule(strings("api_groups"), strings("resources"), strings("verbs"),
+                strings("resource_names"), strings("non_resource_urls"))
 
 
 def _specials(section: Mapping[str, Mapping[str, object]]) -> tuple[Special, ...]:

@@ -3,10 +3,14 @@
 A binding's ``role_ref { kind, name }`` names a Role of the binding's namespace or a
 ClusterRole.  A role declared here (by reference to its ``metadata[0].name``, or by its
 literal name) is its ``rule`` blocks; a built-in ClusterRole (``cluster-admin``, ``admin``,
-``edit``, ``view``) is what the Kubernetes documentation says it holds; any other name is a
-role declared outside the scanned code, whose rules are not known (NHI901).  A ClusterRole with
-an ``aggregation_rule`` takes its rules from the ClusterRoles its selectors match, at run time:
-those are not known either.
+``edit``, ``view``, ``system:node``, ``system:controller:*`` …, generated from the API
+server's bootstrap policy: see :mod:`nhilint.identity.k8s.rbac`) is its rules there, judged
+exactly as a declared role's, and reported at the binding's ``role_ref`` (an aggregated one,
+``admin``, ``edit``, ``view``, with the rules of the ClusterRoles declared here whose labels
+join them, reported where those are written); any other name is a
+role declared outside the scanned code, whose rules are not known (NHI901).  A ClusterRole
+declared with an ``aggregation_rule`` takes its rules from the ClusterRoles its selectors
+match, at run time: those are not known either.
 
 A rule with ``resource_names`` reaches the named objects only; without, every object of its
 resources in the binding's namespace (a RoleBinding, also when it references a ClusterRole) or
@@ -20,6 +24,7 @@ from collections.abc import Iterator, Sequence
 
 from nhilint.identity.graph import Access, Policy, Scope, ScopeLevel, Text, Undecided
 from nhilint.identity.k8s.context import CLUSTER_ROLES, PLATFORM, ROLES, Context, written
+from nhilint.identity.k8s.rbac import Builtin
 from nhilint.identity.values import as_list
 from nhilint.model import Cause, Resource, Span, Unknown
 
@@ -34,6 +39,8 @@ class RoleRule:
     names: tuple[Text, ...]
     span: Span
     undecided: tuple[Undecided, ...] = ()
+    #: the ClusterRole that adds this rule to a built-in aggregated role, if one does
+    joined_from: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,9 +73,12 @@ def read_role(ctx: Context, kind: object, name: object, namespace: Text,
                       "is not known before apply"),))
     builtin = ctx.rbac.builtin(shown) if kind == "ClusterRole" else None
     if builtin is not None:
-        altering = frozenset({f"ClusterRole {shown}"}) if builtin.altering else frozenset()
-        rule = RoleRule((f"ClusterRole {shown}",), altering, builtin.wildcard, (), span)
-        return Read(shown, (rule,), binding.address, span, builtin=True)
+        rules = tuple(
+            _judged(ctx, [list(b.api_groups), list(b.resources), list(b.verbs)],
+                    b.resource_names, span)
+            for b in builtin.rules if b.resources or not b.non_resource_urls)
+        return Read(shown, (*rules, *_joined(ctx, builtin)), binding.address, span,
+                    builtin=True)
     where = "ClusterRole" if kind == "ClusterRole" else f"Role of namespace {namespace}"
     return Read(shown, (), binding.address, span, undecided=(Undecided(
         f"the {where} {shown}", None, "is declared outside the scanned code",
@@ -91,6 +101,17 @@ def _declared(ctx: Context, types: Sequence[str], name: object,
     return None
 
 
+def _joined(ctx: Context, builtin: Builtin) -> Iterator[RoleRule]:
+    """The rules of the ClusterRoles declared here whose labels join them to ``builtin``."""
+    if not builtin.selectors:
+        return
+    for role in ctx.model.of_type(*CLUSTER_ROLES):
+        labels = ctx.metadata(role).get("labels")
+        if role.mode == "managed" and isinstance(labels, dict) and builtin.joins(labels):
+            for rule in rules_of(ctx, role):
+                yield dataclasses.replace(rule, joined_from=role.address)
+
+
 def _aggregated(role: Resource) -> tuple[Undecided, ...]:
     if not as_list(role.get("aggregation_rule")):
         return ()
@@ -109,13 +130,22 @@ def rules_of(ctx: Context, role: Resource) -> Iterator[RoleRule]:
                                                                  "verbs")]
         if block.get("non_resource_urls") and not block.get("resources"):
             continue  # /healthz and the like: no object, no identity
-        judged = ctx.rbac.judge(*lists)
-        first = sorted(judged.altering)
-        rest = [p for p in judged.permissions if p not in judged.altering]
         names = tuple(v for v in as_list(block.get("resource_names"))
                       if isinstance(v, str | Unknown))
-        yield RoleRule(tuple(dict.fromkeys([*first, *rest])), judged.altering,
-                       judged.wildcard, names, role.span_of(("rule", index)), tuple(undecided))
+        yield _judged(ctx, lists, names, role.span_of(("rule", index)), tuple(undecided))
+
+
+def _judged(ctx: Context, lists: list[list[str]], names: tuple[Text, ...], span: Span,
+            undecided: tuple[Undecided, ...] = ()) -> RoleRule:
+    """One rule (``lists``: its api groups, resources and verbs), judged by the RBAC data:
+    the same for a declared role and a built-in one (whose rules of non-resource URLs only,
+    ``/healthz`` and the like, are left out as a declared role's are: no object, no
+    identity)."""
+    judged = ctx.rbac.judge(*lists)
+    first = sorted(judged.altering)
+    rest = [p for p in judged.permissions if p not in judged.altering]
+    return RoleRule(tuple(dict.fromkeys([*first, *rest])), judged.altering, judged.wildcard,
+                    names, span, undecided)
 
 
 def _strings(value: object, field: str, undecided: list[Undecided]) -> list[str]:
@@ -145,8 +175,11 @@ def namespace_id(namespace: Text) -> Text:
 
 
 def access_of(rule: RoleRule, read: Read, scope: Scope) -> Access:
-    return Access(rule.permissions, rule.altering, scope, rule.span, read.written_in,
-                  wildcard=rule.wildcard, undecided=rule.undecided, managed=read.builtin)
+    """The access a rule gives through a binding; a built-in role's own rules are managed
+    (they cannot be edited), those a declared ClusterRole joins to it are written there."""
+    return Access(rule.permissions, rule.altering, scope, rule.span,
+                  rule.joined_from or read.written_in, wildcard=rule.wildcard,
+                  undecided=rule.undecided, managed=read.builtin and rule.joined_from is None)
 
 
 def policies(ctx: Context) -> Iterator[Policy]:
