@@ -317,6 +317,8 @@ def _nothing_in(path: Path, kind: str | None = None) -> str:
         return f"no Pulumi preview or stack export JSON found {where} {path}"
     if kind == "pulumi-yaml":
         return f"no Pulumi YAML project (Pulumi.yaml with runtime: yaml) found {where} {path}"
+    if kind == "pulumi-python":
+        return f"no Pulumi Python project (Pulumi.yaml with runtime: python) found {where} {path}"
     if path.is_dir():
         return f"no Terraform files (*.tf, *.tf.json) or plan JSON found under {path}"
     if _is_tfvars(path):

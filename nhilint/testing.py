@@ -49,7 +49,7 @@ from typing import TypeVar
 from nhilint.config import NAME as CONFIG_NAME
 from nhilint.config import load
 from nhilint.engine import Options, scan
-from nhilint.parsers import plan, pulumi_json, pulumi_yaml
+from nhilint.parsers import plan, pulumi_json, pulumi_python, pulumi_yaml
 from nhilint.parsers.hcl.discover import config_files
 from nhilint.rule import Finding, Rule
 from nhilint.settings import Settings
@@ -112,6 +112,8 @@ def annotated(case: Path, root: Path) -> dict[str, set[Key]]:
     found: dict[str, set[Key]] = {"expect": set(), "ok": set()}
     programs = [p for name in (*pulumi_yaml.PROJECT_FILES, *pulumi_yaml.MAIN_FILES)
                 for p in case.rglob(name)]
+    if pulumi_python.units([case]):  # a Pulumi Python project's program and its modules
+        programs += case.rglob("*.py")
     for path in sorted([*case.rglob("*.tf"), *programs]):
         rel = os.path.relpath(path, root)
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -168,10 +170,9 @@ def problems(case: Path, root: Path, rules: Sequence[Rule] | None = None) -> lis
     The configuration (``*.tf``, ``*.tf.json``) is scanned as Terraform and compared by line
     (by address for a file with a sidecar); each plan with a sidecar is scanned alone, as a
     plan, and its findings are compared by address with its sidecar, wherever they are located
-    (beside its configuration, a plan's findings point at the ``.tf``); a Pulumi YAML program
-    is compared by line like HCL, and a Pulumi preview or stack export with a sidecar by
-    address, as Pulumi JSON.  Paths are shown
-    relative to ``root``.
+    (beside its configuration, a plan's findings point at the ``.tf``); a Pulumi YAML or Python
+    program is compared by line like HCL, and a Pulumi preview or stack export with a sidecar
+    by address, as Pulumi JSON.  Paths are shown relative to ``root``.
     """
     root = root.resolve()
     case = case.resolve()
@@ -204,7 +205,11 @@ def _problems(case: Path, root: Path, rules: Sequence[Rule] | None) -> list[str]
         result = scan([shown], dataclasses.replace(base, input_type=pulumi_yaml.KIND))
         found += [f"diagnostic {d}" for d in result.diagnostics]
         reported |= {(f.span.path, f.span.line or 0, f.rule) for f in result.findings}
-    if config_files(case) or pulumi_yaml.units([shown]):
+    if pulumi_python.units([shown]):  # a Pulumi Python program, compared by line like HCL
+        result = scan([shown], dataclasses.replace(base, input_type=pulumi_python.KIND))
+        found += [f"diagnostic {d}" for d in result.diagnostics]
+        reported |= {(f.span.path, f.span.line or 0, f.rule) for f in result.findings}
+    if config_files(case) or pulumi_yaml.units([shown]) or pulumi_python.units([shown]):
         found += _compare(_only(marked, ran), reported)
     for name in sorted(by_address):
         kind = ("terraform-plan" if plan.claims(root / name)

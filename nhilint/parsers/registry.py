@@ -3,8 +3,8 @@
 A parser is a module that satisfies :class:`Parser`: it claims file names, groups the files
 under some paths into units (for Terraform: module directories) and parses one unit into a
 :class:`~nhilint.model.Model`.  :data:`PARSERS` holds one entry per input kind (Terraform
-HCL and ``.tf.json``, Terraform plan JSON, Pulumi preview / stack export JSON, Pulumi YAML).  Use
-:func:`discover`, then ``PARSERS[unit.kind].parse(unit.path)`` for each unit.
+HCL and ``.tf.json``, Terraform plan JSON, Pulumi preview / stack export JSON, Pulumi YAML,
+Pulumi Python).  Use :func:`discover`, then ``PARSERS[unit.kind].parse(unit.path)`` for each unit.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from nhilint.model import Model
-from nhilint.parsers import hcl, plan, pulumi_json, pulumi_yaml
+from nhilint.parsers import hcl, plan, pulumi_json, pulumi_python, pulumi_yaml
 
 
 class Parser(Protocol):
@@ -35,6 +35,7 @@ class Parser(Protocol):
 PARSERS: Mapping[str, Parser] = {
     hcl.KIND: hcl, plan.KIND: plan,
     pulumi_json.KIND: pulumi_json, pulumi_yaml.KIND: pulumi_yaml,
+    pulumi_python.KIND: pulumi_python,
 }
 
 
