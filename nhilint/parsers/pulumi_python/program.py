@@ -445,6 +445,8 @@ class _Project:
             owner = self._eval(target.value, scope, file)
             if isinstance(owner, _Instance):
                 owner.fields[target.attr.value] = value
+            elif isinstance(owner, _Scope):  # a module's global, set from outside it
+                owner.names[target.attr.value] = value
         elif isinstance(target, cst.Subscript):
             owner = self._eval(target.value, scope, file)
             index = self._index_of(target, scope, file)
@@ -924,8 +926,10 @@ class _Project:
             provider = Provider(package, logical, converted.attributes, span)
             self.providers.append(provider)
             return _Output(provider.address, None, provider=provider.address)
-        kind = _token_type(package, parts[1:-1], parts[-1])
-        token = kind.token if kind else f"{package}:{'.'.join(parts[1:-1]) or 'index'}:{parts[-1]}"
+        # a module named after a Python keyword has a trailing _ (pulumi_aws.lambda_)
+        modules = [m.removesuffix("_") for m in parts[1:-1]]
+        kind = _token_type(package, modules, parts[-1])
+        token = kind.token if kind else f"{package}:{'/'.join(modules) or 'index'}:{parts[-1]}"
         snaked = _snake_kind(kind) if kind else None
         converted = attributes(snaked, {k: _plain(v) for k, v in props.items()}, _no_special)
         tf_type = kind.terraform_type if kind else token
@@ -1147,6 +1151,9 @@ def _plain(value: object) -> object:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, str | int | float | bool | Unknown) or value is None:
         return value
+    if isinstance(value, _Module):
+        return Unknown(f"{value.name} is a value of a library nhilint does not read",
+                       value.name, cause=Cause.NOT_EVALUATED)
     return Unknown("a value nhilint does not read", type(value).__name__.strip("_"),
                    _refs(value), cause=Cause.NOT_EVALUATED)
 
