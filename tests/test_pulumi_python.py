@@ -221,3 +221,19 @@ def test_projects_of_other_runtimes_are_not_claimed(tmp_path: Path) -> None:
     _project(tmp_path / "py", CI_USER, runtime="'python'")
     units = discover([tmp_path]).units
     assert [(u.kind, u.path.parent.name) for u in units] == [("pulumi-python", "py")]
+
+
+def test_an_explicit_provider_is_the_resource_s(tmp_path: Path) -> None:
+    path = _project(tmp_path, """\
+        import pulumi
+        import pulumi_aws as aws
+        east = aws.Provider("east", region="us-east-1",
+                            default_tags={"tags": {"owner": "platform"}})
+        aws.iam.User("ci", opts=pulumi.ResourceOptions(provider=east))
+        """)
+    model = _model(path)
+    (provider,) = model.providers
+    assert provider.address == "aws.east"
+    assert provider.attributes["region"] == "us-east-1"
+    (user,) = model.resources
+    assert user.provider == "aws.east"
