@@ -237,3 +237,19 @@ def test_an_explicit_provider_is_the_resource_s(tmp_path: Path) -> None:
     assert provider.attributes["region"] == "us-east-1"
     (user,) = model.resources
     assert user.provider == "aws.east"
+
+
+def test_managed_policy_enums_without_one_match_stay_unknown(tmp_path: Path) -> None:
+    path = _project(tmp_path, """\
+        import pulumi_aws as aws
+        r = aws.iam.Role("r", assume_role_policy="{}")
+        aws.iam.RolePolicyAttachment("a", role=r.name,
+                                     policy_arn=aws.iam.ManagedPolicy.AW_S_CONFIG_ROLE)
+        aws.iam.RolePolicyAttachment("b", role=r.name,
+                                     policy_arn=aws.iam.ManagedPolicy.CLOUD_TRAIL_FULL_ACCESS)
+        aws.iam.RolePolicyAttachment("c", role=r.name,
+                                     policy_arn=aws.iam.ManagedPolicy.IAM_READ_ONLY_ACCESS)
+        """)
+    arns = {r.name: r.get("policy_arn") for r in _model(path).resources if r.name != "r"}
+    assert isinstance(arns["a"], Unknown) and isinstance(arns["b"], Unknown)
+    assert arns["c"] == "arn:aws:iam::aws:policy/IAMReadOnlyAccess"
