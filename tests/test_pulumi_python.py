@@ -253,3 +253,18 @@ def test_managed_policy_enums_without_one_match_stay_unknown(tmp_path: Path) -> 
     arns = {r.name: r.get("policy_arn") for r in _model(path).resources if r.name != "r"}
     assert isinstance(arns["a"], Unknown) and isinstance(arns["b"], Unknown)
     assert arns["c"] == "arn:aws:iam::aws:policy/IAMReadOnlyAccess"
+
+
+def test_comprehensions_over_known_lists(tmp_path: Path) -> None:
+    path = _project(tmp_path, """\
+        import pulumi_aws as aws
+        POLICIES = ["IAMFullAccess", "ReadOnlyAccess"]
+        role = aws.iam.Role("deployer", assume_role_policy="{}")
+        attached = [aws.iam.RolePolicyAttachment(f"deployer-{i}", role=role.name,
+                                                 policy_arn=f"arn:aws:iam::aws:policy/{name}")
+                    for i, name in enumerate(POLICIES) if name != "ReadOnlyAccess"]
+        """)
+    found = {r.address: r.get("policy_arn") for r in _model(path).resources}
+    assert found["aws_iam_role_policy_attachment.deployer-0"] == \
+        "arn:aws:iam::aws:policy/IAMFullAccess"
+    assert "aws_iam_role_policy_attachment.deployer-1" not in found
