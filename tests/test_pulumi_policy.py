@@ -240,3 +240,29 @@ def test_the_command_refuses_a_file_as_dir(tmp_path: Path,
     (tmp_path / "f").write_text("")
     assert main(["pulumi-policy-pack", str(tmp_path / "f")]) == 2
     assert "is not a directory" in capsys.readouterr().err
+
+
+def test_the_stack_s_outputs_are_never_read() -> None:
+    """The engine hands a stack policy the outputs decrypted: none is judged as a value."""
+    stack = PolicyResource(
+        "pulumi:pulumi:Stack", unknown_checking_proxy({"key": "AKIAIOSFODNN7EXAMPLE",
+                                                       "secret": "wJalrXUtnFEMI/K7MDENG/bPx"}),
+        "urn:pulumi:dev::ci-infra::pulumi:pulumi:Stack::ci-infra-dev", "ci-infra-dev",
+        _options(), None, None, [], {})
+    reported = _validate([*_resources("pulumi_aws_ci_user"), stack], {"minimumSeverity": "info"})
+    assert not any(m.startswith("NHI013") for m, _ in reported)
+    assert not any("AKIA" in m or "wJalr" in m for m, _ in reported)
+
+
+def test_the_readme_s_config_is_the_schema_s() -> None:
+    from readme_blocks import readme_block
+
+    config = json.loads(readme_block("Pulumi CrossGuard", "json"))[POLICY]
+    schema = stack_policy().config_schema
+    assert schema is not None
+    assert set(config) - {"enforcementLevel"} <= set(schema.properties)
+    assert config["enforcementLevel"] in {e.value for e in EnforcementLevel}
+    reported = _validate(_resources("pulumi_aws_ci_user"),
+                         {k: v for k, v in config.items() if k != "enforcementLevel"})
+    assert reported
+    assert not any(m.startswith("nhilint policy config") for m, _ in reported)

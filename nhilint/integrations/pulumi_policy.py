@@ -18,7 +18,9 @@ value is touched; the pack reads beneath it, and an unknown stays
 decrypted: the values of properties the resource lists in ``additionalSecretOutputs`` and of
 the attributes nhilint's secret catalogs name as secret (``aws_iam_access_key.secret``, a
 Kubernetes Secret's ``data``) are replaced by an Unknown marked sensitive before anything
-reads them; nhilint never reads a secret's value.
+reads them; nhilint never reads a secret's value.  For the same reason the stack's outputs are
+all taken as secrets (the pack cannot tell a secret output from a plain one): NHI013's check of
+outputs that show a secret needs the preview JSON (``nhilint check preview.json``).
 
 Configuration (the policy's ``config_schema``; the pack's config file passed with
 ``pulumi preview --policy-pack DIR --policy-pack-config config.json``, keyed by the policy's
@@ -79,6 +81,7 @@ NAME = "nhilint"
 #: the stack policy's name: its key in the policy-pack config
 POLICY = "nhilint"
 DEFAULT_MINIMUM = "low"
+STACK = "pulumi:pulumi:Stack"
 _DESCRIPTION = ("nhilint: automation identities (non-human identities) that can alter identity "
                 "or access with a static secret, no owner, a wildcard scope or no expiry")
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
@@ -175,7 +178,10 @@ def _record(resource: PolicyResource) -> Record:
 
 def _secrets(resource: PolicyResource) -> frozenset[str]:
     """The properties whose values are secrets: those the resource declares secret and the
-    attributes the secret catalogs name."""
+    attributes the secret catalogs name; every output of the stack (the engine hands them
+    decrypted without saying which were secrets, so none is read)."""
+    if resource.resource_type == STACK:
+        return frozenset(str(k) for k in _keys(resource.props))
     declared = list(getattr(resource.opts, "additional_secret_outputs", None) or ())
     kind = resource_type(resource.resource_type)
     exported = secret_catalog().exported.get(kind.terraform_type, {}) if kind else {}
@@ -224,6 +230,10 @@ def _target(value: object) -> object:
         return value["__target"]  # type: ignore[index]
     except (KeyError, IndexError, TypeError):
         return None
+
+
+def _keys(value: object) -> list[object]:
+    return [k for k, _ in _items(value)] if isinstance(value, Mapping) else []
 
 
 def _strings(value: object) -> list[str]:
