@@ -1,5 +1,6 @@
 """The command line: ``nhilint [check] [PATHS…]``, ``nhilint inventory [PATHS…]``,
-``nhilint rules``, ``nhilint rule ID``."""
+``nhilint rules``, ``nhilint rule ID``, ``nhilint init``, ``nhilint baseline``,
+``nhilint checkov-checks-dir``, ``nhilint pulumi-policy-pack DIR``."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from nhilint.baseline import BaselineError
 from nhilint.config import Config, ConfigError, discover, load
 from nhilint.engine import Options, RuleError, collect_rules, scan, select_rules
 from nhilint.integrations.checkov import CHECKS_DIR
+from nhilint.integrations.pulumi_pack import PackError, write_pack
 from nhilint.inventory import RENDERERS as INVENTORY_FORMATS
 from nhilint.parsers.hcl.tfvars import tfvars_files
 from nhilint.parsers.registry import PARSERS
@@ -27,7 +29,8 @@ from nhilint.result import ScanResult
 from nhilint.rule import Rule, Severity
 from nhilint.starter import StarterError, write_starter
 
-COMMANDS = ("check", "inventory", "rules", "rule", "checkov-checks-dir", "init", "baseline")
+COMMANDS = ("check", "inventory", "rules", "rule", "checkov-checks-dir", "init", "baseline",
+            "pulumi-policy-pack")
 DEFAULT_BASELINE = ".nhilint-baseline.json"
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -155,6 +158,13 @@ def parser() -> argparse.ArgumentParser:
         help="where to write it (default: the working directory)",
     )
     init.add_argument("--force", action="store_true", help="overwrite an existing .nhilint.toml")
+    pack = commands.add_parser(
+        "pulumi-policy-pack",
+        help="write a Pulumi CrossGuard policy pack running nhilint "
+        "(for pulumi preview --policy-pack DIR)",
+    )
+    pack.add_argument("dir", type=Path, metavar="DIR", help="where to write it (made if missing)")
+    pack.add_argument("--force", action="store_true", help="overwrite the pack's existing files")
     return top
 
 
@@ -173,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if ns.command == "init":
             return _init(ns.dir, ns.force)
+        if ns.command == "pulumi-policy-pack":
+            return _pulumi_pack(ns.dir, ns.force)
         if ns.command == "baseline":
             return _write_baseline(ns)
         if ns.command == "inventory":
@@ -341,6 +353,18 @@ def _init(directory: Path, force: bool) -> int:
         print(f"nhilint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     print(written)
+    return EXIT_OK
+
+
+def _pulumi_pack(directory: Path, force: bool) -> int:
+    try:
+        written = write_pack(directory, force)
+    except PackError as exc:
+        print(f"nhilint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    for path in written:
+        print(path)
+    print(f"nhilint: run it with: pulumi preview --policy-pack {directory}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -149,14 +149,16 @@ def test_a_bad_program_does_not_stop_the_scan(tmp_path: Path) -> None:
     assert [d.code for d in result.diagnostics] == ["NHI900"]
 
 
-def test_a_terraform_only_run_does_not_import_pyyaml() -> None:
+def test_a_terraform_only_run_does_not_import_pyyaml_or_pulumi() -> None:
+    """Neither PyYAML nor the CrossGuard SDK (``pulumi_policy``, ``pulumi``, gRPC) is imported
+    by a Terraform-only check."""
     case = ROOT / "fixtures" / "NHI001" / "user_key_inline"
     code = ("import sys\nfrom nhilint.cli import main\n"
             f"try:\n    main(['check', {str(case)!r}])\nexcept SystemExit:\n    pass\n"
-            "print('yaml' in sys.modules)\n")
+            "print([m for m in ('yaml', 'pulumi_policy', 'pulumi', 'grpc') if m in sys.modules])\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=False, cwd=ROOT)
-    assert done.stdout.strip().splitlines()[-1] == "False", done.stdout + done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
 
 
 def test_reference_paths_are_the_model_s(tmp_path: Path) -> None:
