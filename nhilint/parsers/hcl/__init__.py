@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nhilint.model import Diagnostic, Model
+from nhilint.parsers.files import PARSE_ERROR, display_path
 from nhilint.parsers.hcl.discover import discover_modules, is_config_file
 from nhilint.parsers.hcl.module import read_module
-from nhilint.parsers.hcl.source import PARSE_ERROR, display_path
 
 __all__ = ["KIND", "claims", "discover_modules", "parse", "parse_module", "units"]
 

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from nhilint.model import Ref, Unknown
+from nhilint.parsers.files import display_path
 from nhilint.parsers.hcl.evaluator import Budget, Evaluator
 from nhilint.parsers.hcl.expanded import Expanded
-from nhilint.parsers.hcl.source import display_path, read_bytes
+from nhilint.parsers.hcl.source import read_bytes
 from nhilint.parsers.hcl.syntax import Attribute, Block, Body
 from nhilint.parsers.hcl.types import convert, read_type
 from nhilint.parsers.hcl.values import bounded

@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from nhilint.model import Diagnostic
+from nhilint.parsers.files import PARSE_ERROR, display_path
 from nhilint.parsers.hcl import syntax
 from nhilint.parsers.hcl.blocks import MAX_BLOCK_DEPTH
 from nhilint.parsers.hcl.jsonexpr import Mode, TemplateError, Writer
 from nhilint.parsers.hcl.jsontree import JArray, JMember, JObject, JsonError, JValue, parse
-from nhilint.parsers.hcl.source import PARSE_ERROR, SourceFile, display_path, read_bytes
+from nhilint.parsers.hcl.source import SourceFile, read_bytes
 from nhilint.parsers.hcl.syntax import Attribute, Block, Body, Node
 
 #: how many labels each top-level block type has (``locals`` has a body of values only)

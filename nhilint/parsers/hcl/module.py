@@ -29,6 +29,7 @@ from nhilint.model import (
     Resource,
     Unknown,
 )
+from nhilint.parsers.files import PARSE_ERROR, display_path
 from nhilint.parsers.hcl import syntax
 from nhilint.parsers.hcl.blocks import bounded_value
 from nhilint.parsers.hcl.context import Declarations, ModuleContext
@@ -47,13 +48,7 @@ from nhilint.parsers.hcl.resources import (
     provider_block,
     resource_blocks,
 )
-from nhilint.parsers.hcl.source import (
-    PARSE_ERROR,
-    SourceFile,
-    display_child,
-    display_path,
-    load,
-)
+from nhilint.parsers.hcl.source import SourceFile, display_child, load
 from nhilint.parsers.hcl.sources import Downloaded, boundary, downloaded, locate
 from nhilint.parsers.hcl.syntax import Attribute, Block, Body, text
 from nhilint.parsers.hcl.tfvars import load_values

@@ -10,11 +10,11 @@ from typing import NamedTuple
 import tree_sitter
 
 from nhilint.model import Comment, Diagnostic
+from nhilint.parsers.files import PARSE_ERROR, display_path
 from nhilint.parsers.hcl import syntax
 
 #: Larger files are reported (NHI900) and not read.
 MAX_FILE_BYTES = 16 * 1024 * 1024
-PARSE_ERROR = "NHI900"
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -34,14 +34,6 @@ class SourceFile(NamedTuple):
     @property
     def root(self) -> syntax.Node | None:
         return self.tree.root_node if self.tree is not None else None
-
-
-def display_path(path: Path | str) -> str:
-    """The path as reported: relative to the working directory."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 def display_child(directory: str, name: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from nhilint.model import Diagnostic
-from nhilint.parsers.hcl.source import PARSE_ERROR, display_path
+from nhilint.parsers.files import PARSE_ERROR, display_path
 
 #: Module calls nested deeper than this are not read.
 MAX_MODULE_DEPTH = 32

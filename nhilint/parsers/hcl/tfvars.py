@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from nhilint.model import Diagnostic, Unknown
+from nhilint.parsers.files import PARSE_ERROR, display_path
 from nhilint.parsers.hcl import syntax
 from nhilint.parsers.hcl.evaluator import Evaluator
-from nhilint.parsers.hcl.source import PARSE_ERROR, display_path, parse_source, read_bytes
+from nhilint.parsers.hcl.source import parse_source, read_bytes
 from nhilint.parsers.hcl.values import bounded, within_limits
 
 

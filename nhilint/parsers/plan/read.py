@@ -7,26 +7,16 @@ the ``.tf`` (:mod:`nhilint.parsers.plan.located`).
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from nhilint.model import AttrPath, Diagnostic, Model, Output, Provider, Ref, Resource, Span
+from nhilint.parsers.files import display_path, unread
 from nhilint.parsers.plan.changes import Where, merge, provider_address, resource_of
 from nhilint.parsers.plan.detect import MAX_PLAN_BYTES, is_plan_document
 from nhilint.parsers.plan.documents import as_document_references
 from nhilint.parsers.plan.expressions import Config, read_config, value_of
 from nhilint.parsers.plan.located import configuration_beside, is_configuration, locate
-
-PARSE_ERROR = "NHI900"
-
-
-def display_path(path: Path) -> str:
-    """The path as reported: relative to the working directory."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 def read_plan(path: Path) -> Model:
@@ -34,7 +24,7 @@ def read_plan(path: Path) -> Model:
     try:
         document = _load(path)
         if isinstance(document, str):
-            return Model(files=(shown,), diagnostics=(Diagnostic(PARSE_ERROR, shown, 1, document),))
+            return unread(shown, 1, document)
         config = read_config(document.get("configuration"))
         model = _model(document, config, shown)
         source = configuration_beside(path)
@@ -42,8 +32,7 @@ def read_plan(path: Path) -> Model:
             return model
         return locate(model, source)
     except Exception as exc:  # the reader must never stop a scan
-        message = f"internal error reading plan: {exc!r}"
-        return Model(files=(shown,), diagnostics=(Diagnostic(PARSE_ERROR, shown, 1, message),))
+        return unread(shown, 1, f"internal error reading plan: {exc!r}")
 
 
 def _load(path: Path) -> dict[str, object] | str:

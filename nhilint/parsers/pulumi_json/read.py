@@ -38,27 +38,19 @@ with its line; the rest of the file is still read.  The states become
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
 from nhilint.model import Diagnostic, Model, Span
+from nhilint.parsers.files import PARSE_ERROR, display_path, unread
 from nhilint.parsers.pulumi.records import Record, model_of
 from nhilint.parsers.pulumi.urns import parse_urn
 from nhilint.parsers.pulumi_json.detect import MAX_BYTES, document_start, is_document
 
-PARSE_ERROR = "NHI900"
 _DELETING = {"delete", "delete-replaced", "discard", "remove-pending-replace"}
 _POSITION = re.compile(r"^project:///(?P<path>[^#]+)#(?P<line>\d+)(?:,\d+)?$")
-
-
-def display_path(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 class State(NamedTuple):
@@ -78,8 +70,7 @@ def read_pulumi_json(path: Path) -> Model:
         document, text, offset = loaded
         return _Reader(path, shown, text, offset).model(document)
     except Exception as exc:  # the reader must never stop a scan
-        message = f"internal error reading Pulumi JSON: {exc!r}"
-        return Model(files=(shown,), diagnostics=(Diagnostic(PARSE_ERROR, shown, 1, message),))
+        return unread(shown, 1, f"internal error reading Pulumi JSON: {exc!r}")
 
 
 def _load(path: Path) -> tuple[Mapping[str, object], str, int] | Diagnostic:

@@ -57,7 +57,6 @@ import ast
 import dataclasses
 import functools
 import json
-import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources as package_data
@@ -78,11 +77,12 @@ from nhilint.model import (
     Unknown,
     is_known,
 )
+from nhilint.parsers.files import PARSE_ERROR, display_path
+from nhilint.parsers.files import unread as _failed
 from nhilint.parsers.pulumi.tokens import PulumiType, function_type, resource_type, snake
 from nhilint.parsers.pulumi.urns import Addresses, local_name
 from nhilint.parsers.pulumi.values import attributes
 
-PARSE_ERROR = "NHI900"
 MAX_BYTES = 4 * 1024 * 1024
 #: how deep expressions may nest (Python's own parse) before the program is not read
 MAX_NESTING = 100
@@ -94,13 +94,6 @@ MAX_STEPS = 200_000
 MAX_LOOP = 1000
 _POLICY_DOCUMENT = "aws:iam/getPolicyDocument:getPolicyDocument"
 _CONFIG_READS = re.compile(r"^(get|require)(_secret)?(_bool|_int|_float|_object)?$")
-
-
-def display_path(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 # -- values the interpreter holds ------------------------------------------------------
@@ -259,10 +252,6 @@ def read_project(project: Path, program: Path | None) -> Model:
         return _failed(shown, 1, "expressions nested too deep to read")
     except Exception as exc:  # the reader must never stop a scan
         return _failed(shown, 1, f"internal error reading Pulumi Python: {exc!r}")
-
-
-def _failed(shown: str, line: int, message: str) -> Model:
-    return Model(files=(shown,), diagnostics=(Diagnostic(PARSE_ERROR, shown, line, message),))
 
 
 def _yaml(path: Path) -> object:

@@ -36,7 +36,6 @@ import base64
 import binascii
 import datetime
 import json
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -53,6 +52,8 @@ from nhilint.model import (
     Unknown,
     is_known,
 )
+from nhilint.parsers.files import PARSE_ERROR, display_path
+from nhilint.parsers.files import unread as _failed
 from nhilint.parsers.pulumi.tokens import (
     PulumiType,
     function_type,
@@ -64,20 +65,12 @@ from nhilint.parsers.pulumi.urns import Addresses
 from nhilint.parsers.pulumi.values import Special, attributes, property_name
 from nhilint.parsers.pulumi_yaml.nodes import Entry, Node, YamlError, load, plain
 
-PARSE_ERROR = "NHI900"
 MAX_BYTES = 16 * 1024 * 1024
 _WHOLE = re.compile(r"^\$\{([^{}]+)\}$")
 _PART = re.compile(r"\$\$\{|\$\{([^{}]+)\}")
 _STEP = re.compile(r'\.([A-Za-z_][\w-]*)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]')
 _HEAD = re.compile(r"^([A-Za-z_][\w-]*(?::[\w-]+)?)")
 _POLICY_DOCUMENT = "aws:iam/getPolicyDocument:getPolicyDocument"
-
-
-def display_path(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 def read_program(path: Path) -> Model:
@@ -99,10 +92,6 @@ def read_program(path: Path) -> Model:
         return _failed(shown, 1, "expressions nested too deep to read")
     except Exception as exc:  # the reader must never stop a scan
         return _failed(shown, 1, f"internal error reading Pulumi YAML: {exc!r}")
-
-
-def _failed(shown: str, line: int, message: str) -> Model:
-    return Model(files=(shown,), diagnostics=(Diagnostic(PARSE_ERROR, shown, line, message),))
 
 
 def _section(top: Mapping[str, Entry], *names: str) -> dict[str, Entry]:
