@@ -14,13 +14,17 @@ unknown key) names no credential in particular and copies none: nothing is guess
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import NamedTuple
 
 from nhilint.identity.data import DataFileError, read_data
+from nhilint.identity.graph import Exposure
 from nhilint.identity.secrets import Secret
 from nhilint.identity.values import Index
-from nhilint.model import Ref, Resource, Span, Unknown
+from nhilint.model import Model, Ref, Resource, Span, Unknown
+
+#: who can read a store (in words), whether that is wide, and the controls credited to it
+Reach = tuple[str, bool, tuple[str, ...]]
 
 
 class StoreType(NamedTuple):
@@ -53,6 +57,27 @@ def load_stores(name: str) -> Mapping[str, StoreType]:
         }
     except (KeyError, TypeError, ValueError) as error:
         raise DataFileError(f"data/{name} is malformed: {error!r}") from error
+
+
+def exposures(model: Model, index: Index, stores: Mapping[str, StoreType],
+              reach: Callable[[Resource], Reach]) -> Iterator[Exposure]:
+    """Every copy of a credential's secret into a declared store of ``stores``, with who can
+    read it as the platform's ``reach`` says."""
+    from nhilint.identity import secret_catalog  # every platform's secret data (no cycle)
+
+    exported = secret_catalog().exported
+    for resource in model.resources:
+        store = stores.get(resource.type)
+        if store is None or resource.mode != "managed":
+            continue
+        found = list(copies(resource, store, index, exported))
+        if not found:
+            continue
+        who, wide, credited = reach(resource)
+        label = f"{store.label} {name_of(resource, store)}"
+        for copy in found:
+            yield Exposure(copy.credential, copy.attribute, resource.address, label, copy.span,
+                           who, wide, credited)
 
 
 def copies(resource: Resource, store: StoreType, index: Index,

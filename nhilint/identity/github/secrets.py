@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from nhilint.identity.graph import Exposure
-from nhilint.identity.stores import StoreType, copies, name_of
+from nhilint.identity.stores import Reach, StoreType
+from nhilint.identity.stores import exposures as copied
 from nhilint.identity.values import Index, as_list, first_block
 from nhilint.model import Model, Resource, Unknown
 
@@ -32,26 +33,12 @@ _WIDE = {"all": "every repository of the organisation",
 
 
 def exposures(model: Model, index: Index, stores: Mapping[str, StoreType]) -> Iterator[Exposure]:
-    from nhilint.identity import secret_catalog  # every platform's secret data (no cycle)
-
-    exported = secret_catalog().exported
     environments = tuple(r for r in model.of_type(ENVIRONMENT) if r.mode == "managed")
-    for resource in model.resources:
-        store = stores.get(resource.type)
-        if store is None or resource.mode != "managed":
-            continue
-        found = list(copies(resource, store, index, exported))
-        if not found:
-            continue
-        reach, wide, credited = _reach(resource, index, environments)
-        label = f"{store.label} {name_of(resource, store)}"
-        for copy in found:
-            yield Exposure(copy.credential, copy.attribute, resource.address, label, copy.span,
-                           reach, wide, credited)
+    return copied(model, index, stores, lambda store: _reach(store, index, environments))
 
 
 def _reach(resource: Resource, index: Index,
-           environments: tuple[Resource, ...]) -> tuple[str, bool, tuple[str, ...]]:
+           environments: tuple[Resource, ...]) -> Reach:
     """Who can read the store: in words, whether it is wide, and the credited controls."""
     repository = _shown(resource.get("repository"))
     if resource.type == "github_actions_organization_secret":

@@ -14,29 +14,22 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from nhilint.identity.graph import Exposure
-from nhilint.identity.stores import StoreType, copies, name_of
+from nhilint.identity.stores import Reach, StoreType
+from nhilint.identity.stores import exposures as copied
 from nhilint.identity.values import Index
 from nhilint.model import Model, Resource, Unknown
 
 
 def exposures(model: Model, index: Index, stores: Mapping[str, StoreType]) -> Iterator[Exposure]:
-    from nhilint.identity import secret_catalog  # every platform's secret data (no cycle)
+    return copied(model, index, stores, _reach)
 
-    exported = secret_catalog().exported
-    for resource in model.resources:
-        store = stores.get(resource.type)
-        if store is None or resource.mode != "managed":
-            continue
-        found = list(copies(resource, store, index, exported))
-        if not found:
-            continue
-        wide = resource.type == "gitlab_group_variable"
-        reach = (f"the CI/CD jobs of every project of group {_shown(resource.get('group'))}"
-                 if wide else f"the CI/CD jobs of project {_shown(resource.get('project'))}")
-        label = f"{store.label} {name_of(resource, store)}"
-        for copy in found:
-            yield Exposure(copy.credential, copy.attribute, resource.address, label, copy.span,
-                           reach, wide, tuple(_credited(resource)))
+
+def _reach(variable: Resource) -> Reach:
+    """Who can read the variable: in words, whether it is wide, and the credited controls."""
+    wide = variable.type == "gitlab_group_variable"
+    who = (f"the CI/CD jobs of every project of group {_shown(variable.get('group'))}"
+           if wide else f"the CI/CD jobs of project {_shown(variable.get('project'))}")
+    return who, wide, tuple(_credited(variable))
 
 
 def _credited(variable: Resource) -> Iterator[str]:
