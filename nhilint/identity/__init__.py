@@ -7,6 +7,7 @@ registry: one explicit entry per platform, no import-time registration.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Protocol
 
@@ -59,6 +60,8 @@ def fix_hint(platform: str, key: str) -> str:
     return adapter.FIXES.get(key, "") if adapter else ""
 
 
+@functools.cache
 def secret_catalog() -> SecretCatalog:
-    """Where every platform's configuration holds secret material (each adapter's data)."""
+    """Where every platform's configuration holds secret material (each adapter's data),
+    merged once: the adapters and their data do not change during a run."""
     return SecretCatalog.merge(adapter.secrets() for adapter in ADAPTERS.values())
